@@ -1,0 +1,100 @@
+-- Every raw CRM contact row, standardised and checked. stg_crm__contacts keeps the
+-- clean rows; quarantine_rows keeps the rest with their reasons.
+with
+
+source as (
+    select * from {{ source('crm', 'crm_contacts') }}
+),
+
+audited as (
+    select
+        *,
+        {{ raw_audit_columns('crm', 'crm_contacts') }}
+        contact_id as raw_key
+    from source
+),
+
+standardised as (
+    select
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('email') }} as email_original,
+        {{ normalize_email('email') }} as email,
+        {{ clean_text('first_name') }} as first_name_original,
+        {{ proper_case('first_name') }} as first_name,
+        {{ name_match_key('first_name') }} as first_name_key,
+        {{ proper_case('last_name') }} as last_name,
+        {{ name_match_key('last_name') }} as last_name_key,
+        {{ clean_text('phone') }} as phone_original,
+        {{ clean_text('date_of_birth') }} as date_of_birth_original,
+        {{ parse_date('date_of_birth', as_of_date()) }} as date_of_birth_parsed,
+        {{ clean_text('street_address') }} as street_address,
+        {{ clean_text('city') }} as city,
+        upper({{ clean_text('postcode') }}) as postcode,
+        upper(replace({{ clean_text('postcode') }}, ' ', '')) as postcode_key,
+        {{ clean_text('country') }} as country_original,
+        {{ map_to_vocabulary('country', 'vocab_countries') }} as country_code,
+        upper({{ clean_text('loyalty_id') }}) as loyalty_id,
+        {{ parse_timestamp('created_at') }} as created_at_parsed,
+        {{ parse_timestamp('updated_at') }} as updated_at_parsed,
+        created_at as created_at_original,
+        updated_at as updated_at_original,
+        phone,
+        raw_fingerprint,
+        raw_values,
+        raw_key,
+        has_oversized_value
+    from audited
+),
+
+derived as (
+    select
+        *,
+        {{ email_match_key('email') }} as email_match_key,
+        {{ normalize_phone('phone', country_dial_code('country_code')) }} as phone_e164,
+        {{ phone_extension('phone') }} as phone_extension,
+        {{ dbt.datediff('date_of_birth_parsed', as_of_date(), 'year') }}
+            as age_years_approx
+    from standardised
+),
+
+validated as (
+    select
+        *,
+        {{ reason_codes([
+            ['missing_id', 'contact_id is null'],
+            ['oversized_value', 'has_oversized_value'],
+        ]) }} as blocking_reasons,
+        {{ reason_codes([
+            ['bad_email', 'email_original is not null and email is null'],
+            ['bad_phone', 'phone_original is not null and phone_e164 is null'],
+            ['bad_birth_date', 'date_of_birth_original is not null and date_of_birth_parsed is null'],
+            ['impossible_birth_date',
+                'date_of_birth_parsed < date \'1900-01-01\' or age_years_approx < '
+                ~ var('min_customer_age') ~ ' or age_years_approx > ' ~ var('max_customer_age')],
+            ['unknown_country', 'country_original is not null and country_code is null'],
+            ['bad_timestamp',
+                '(created_at_original is not null and created_at_parsed is null)'
+                ~ ' or (updated_at_original is not null and updated_at_parsed is null)'],
+            ['future_timestamp',
+                'created_at_parsed >= ' ~ as_of_cutoff() ~ ' or updated_at_parsed >= ' ~ as_of_cutoff()],
+        ]) }} as quality_flags
+    from derived
+),
+
+cleaned as (
+    -- Values that failed a non-blocking rule are nulled here; the row stays, flagged.
+    select
+        *,
+        case
+            when quality_flags is null or quality_flags not like '%birth_date%' then date_of_birth_parsed
+        end as date_of_birth,
+        case when created_at_parsed < {{ as_of_cutoff() }} then created_at_parsed end as created_at,
+        case when updated_at_parsed < {{ as_of_cutoff() }} then updated_at_parsed end as updated_at
+    from validated
+),
+
+flagged as (
+    {{ flag_duplicates('cleaned', ['contact_id'], 'updated_at desc nulls last') }}
+)
+
+select * from flagged

@@ -1,0 +1,57 @@
+-- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
+with
+
+source as (
+    select * from {{ source('shop', 'order_items') }}
+),
+
+audited as (
+    select
+        *,
+        {{ raw_audit_columns('shop', 'order_items') }}
+        order_id || ':' || line_number as raw_key
+    from source
+),
+
+standardised as (
+    select
+        {{ clean_text('order_id') }} as order_id,
+        try_cast({{ clean_text('line_number') }} as integer) as line_number,
+        {{ clean_text('product_id') }} as product_id,
+        try_cast({{ clean_text('quantity') }} as integer) as quantity,
+        {{ parse_amount('unit_price') }} as unit_price,
+        {{ clean_text('discount_amount') }} as discount_amount_original,
+        coalesce({{ parse_amount('discount_amount') }}, 0) as discount_amount,
+        raw_fingerprint,
+        raw_values,
+        raw_key,
+        has_oversized_value
+    from audited
+),
+
+validated as (
+    select
+        *,
+        order_id || ':' || cast(line_number as varchar) as order_item_id,
+        quantity * unit_price as gross_amount,
+        quantity * unit_price - discount_amount as net_amount,
+        {{ reason_codes([
+            ['missing_id', 'order_id is null or line_number is null'],
+            ['missing_product', 'product_id is null'],
+            ['bad_quantity', 'quantity is null or quantity <= 0'],
+            ['bad_amount',
+                'unit_price is null or (discount_amount_original is not null and '
+                ~ parse_amount('discount_amount_original') ~ ' is null)'],
+            ['negative_amount', 'unit_price < 0 or discount_amount < 0'],
+            ['discount_exceeds_price', 'discount_amount > quantity * unit_price'],
+            ['amount_outlier_hard_limit', 'quantity * unit_price > ' ~ var('amount_hard_limit')],
+            ['oversized_value', 'has_oversized_value'],
+        ]) }} as blocking_reasons
+    from standardised
+),
+
+flagged as (
+    {{ flag_duplicates('validated', ['order_id', 'line_number'], 'net_amount desc nulls last') }}
+)
+
+select * from flagged

@@ -1,0 +1,67 @@
+-- Every raw order header, standardised and checked; stg_shop__orders keeps the clean rows.
+with
+
+source as (
+    select * from {{ source('shop', 'orders') }}
+),
+
+audited as (
+    select
+        *,
+        {{ raw_audit_columns('shop', 'orders') }}
+        order_id as raw_key
+    from source
+),
+
+standardised as (
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_ref') }} as customer_ref,
+        {{ normalize_email('customer_ref') }} as customer_email,
+        {{ clean_text('order_at') }} as ordered_at_original,
+        {{ parse_timestamp('order_at') }} as ordered_at,
+        {{ clean_text('status') }} as order_status_original,
+        {{ map_to_vocabulary('status', 'vocab_order_statuses') }} as order_status_mapped,
+        upper({{ clean_text('currency') }}) as currency_code,
+        {{ clean_text('total_amount') }} as total_amount_original,
+        {{ parse_amount('total_amount') }} as total_amount,
+        {{ clean_text('channel') }} as sales_channel_original,
+        {{ map_to_vocabulary('channel', 'vocab_sales_channels') }} as sales_channel_mapped,
+        raw_fingerprint,
+        raw_values,
+        raw_key,
+        has_oversized_value
+    from audited
+),
+
+validated as (
+    select
+        *,
+        case when customer_ref like '%@%' then 'email' else 'contact_id' end as customer_ref_type,
+        {{ email_match_key('customer_email') }} as customer_email_match_key,
+        coalesce(order_status_mapped, 'unknown') as order_status,
+        coalesce(sales_channel_mapped, 'unknown') as sales_channel,
+        {{ reason_codes([
+            ['missing_id', 'order_id is null'],
+            ['missing_customer_ref', 'customer_ref is null'],
+            ['bad_email', "customer_ref like '%@%' and customer_email is null"],
+            ['bad_timestamp', 'ordered_at is null'],
+            ['future_timestamp', 'ordered_at >= ' ~ as_of_cutoff()],
+            ['bad_amount', 'total_amount is null'],
+            ['negative_amount', 'total_amount < 0'],
+            ['amount_outlier_hard_limit', 'total_amount > ' ~ var('amount_hard_limit')],
+            ['unknown_currency', 'not coalesce(' ~ in_seed('currency_code', 'currencies', 'currency_code') ~ ', false)'],
+            ['oversized_value', 'has_oversized_value'],
+        ]) }} as blocking_reasons,
+        {{ reason_codes([
+            ['unknown_status', 'order_status_mapped is null'],
+            ['unknown_channel', 'sales_channel_mapped is null'],
+        ]) }} as quality_flags
+    from standardised
+),
+
+flagged as (
+    {{ flag_duplicates('validated', ['order_id'], 'ordered_at desc nulls last') }}
+)
+
+select * from flagged

@@ -1,0 +1,67 @@
+-- Every raw web/app event, standardised and checked; stg_web__events keeps the clean rows.
+with
+
+source as (
+    select * from {{ source('web', 'web_events') }}
+),
+
+audited as (
+    select
+        *,
+        {{ raw_audit_columns('web', 'web_events') }}
+        event_id as raw_key
+    from source
+),
+
+standardised as (
+    select
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('anonymous_id') }} as anonymous_id,
+        {{ clean_text('user_id') }} as user_id,
+        {{ clean_text('event_type') }} as event_type_original,
+        {{ map_to_vocabulary('event_type', 'vocab_web_event_types') }} as event_type_mapped,
+        {{ clean_text('event_at') }} as event_at_original,
+        {{ parse_timestamp('event_at') }} as event_at,
+        {{ clean_text('page_url') }} as page_url,
+        {{ clean_text('product_id') }} as product_id,
+        lower({{ clean_text('device_type') }}) as device_type_original,
+        {{ clean_text('referrer') }} as referrer,
+        raw_fingerprint,
+        raw_values,
+        raw_key,
+        has_oversized_value
+    from audited
+),
+
+validated as (
+    select
+        *,
+        coalesce(event_type_mapped, 'unknown') as event_type,
+        case
+            when device_type_original in ('desktop', 'mobile', 'tablet') then device_type_original
+            else 'unknown'
+        end as device_type,
+        split_part(page_url, '?', 1) as page_path,
+        nullif(regexp_extract(page_url, '[?&]utm_source=([^&#]*)', 1), '') as utm_source,
+        nullif(regexp_extract(page_url, '[?&]utm_medium=([^&#]*)', 1), '') as utm_medium,
+        nullif(regexp_extract(page_url, '[?&]utm_campaign=([^&#]*)', 1), '') as utm_campaign,
+        nullif(regexp_extract(lower(referrer), '^[a-z]+://(www\.)?([^/:?#]+)', 2), '') as referrer_host,
+        {{ reason_codes([
+            ['missing_id', 'event_id is null or anonymous_id is null'],
+            ['bad_timestamp', 'event_at is null'],
+            ['future_timestamp', 'event_at >= ' ~ as_of_cutoff()],
+            ['oversized_value', 'has_oversized_value'],
+        ]) }} as blocking_reasons,
+        {{ reason_codes([
+            ['unknown_event_type', 'event_type_mapped is null'],
+            ['unknown_device_type',
+                "device_type_original is not null and device_type_original not in ('desktop', 'mobile', 'tablet')"],
+        ]) }} as quality_flags
+    from standardised
+),
+
+flagged as (
+    {{ flag_duplicates('validated', ['event_id'], 'event_at desc nulls last') }}
+)
+
+select * from flagged

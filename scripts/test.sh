@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every check and test: ruff, dbt-bouncer (project conventions), sqlfluff, a full
+# `dbt build` on the test data (the sample plus hand-written garbage rows), then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+mkdir -p target
+step() { printf '\n=== %s\n' "$*"; }
+
+step "ruff"
+ruff check src tests
+ruff format --check src tests
+
+step "dbt parse + dbt-bouncer"
+C360_DUCKDB_PATH=target/lint.duckdb dbt parse --quiet
+dbt-bouncer run --config-file dbt-bouncer.yml
+
+step "sqlfluff lint"
+C360_DUCKDB_PATH=target/lint.duckdb sqlfluff lint models tests analyses snapshots --processes 2
+
+step "assemble test data"
+python -m c360.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw
+
+step "dbt build on the test data"
+rm -f target/test.duckdb
+C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt build
+
+step "pytest"
+C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" python -m pytest

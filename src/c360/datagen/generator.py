@@ -1,0 +1,830 @@
+"""Seeded, vectorised generator of messy raw customer data with a ground-truth sidecar.
+
+People are generated in chunks so that memory stays flat at any scale; each chunk
+has its own random stream derived from (seed, chunk index), so the output depends
+only on the seed, the customer count and the chunk size.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from . import vocab as V
+from .formats import (
+    DATE_DMY,
+    DATE_DMY2,
+    DATE_ISO,
+    DATE_MDY,
+    TS_DMY,
+    TS_ISO_Z,
+    TS_SPACE,
+    format_phone,
+    mixed_timestamps,
+    opaque_ids,
+    spell,
+    strftime,
+)
+
+DAY = 86_400
+MINUTE = 60
+
+# Behaviour of each archetype: the structure segmentation models should recover.
+ARCHETYPES = {
+    #                 share  orders  aov   sessions pos  discount open  categories
+    "champion": (0.10, 14.0, 1.6, 30.0, 6.0, 0.10, 0.55, ["electronics", "home"]),
+    "loyal": (0.20, 7.0, 1.0, 18.0, 3.0, 0.12, 0.40, ["home", "sports", "books"]),
+    "deal_seeker": (0.20, 6.0, 0.6, 15.0, 1.0, 0.75, 0.45, ["grocery", "fashion", "beauty"]),
+    "occasional": (0.25, 2.0, 0.9, 7.0, 1.0, 0.20, 0.20, list(V.CATEGORIES)),
+    "lapsed": (0.15, 1.0, 0.8, 2.0, 0.2, 0.20, 0.05, list(V.CATEGORIES)),
+    "browser": (0.10, 0.0, 1.0, 20.0, 0.0, 0.00, 0.25, ["electronics", "fashion", "toys"]),
+}
+ARCHETYPE_NAMES = list(ARCHETYPES)
+FX_FROM_GBP = {"GBP": 1.0, "USD": 1.27, "EUR": 1.17}
+
+RAW_COLUMNS = {
+    "crm_contacts": [
+        "contact_id",
+        "email",
+        "first_name",
+        "last_name",
+        "phone",
+        "date_of_birth",
+        "street_address",
+        "city",
+        "postcode",
+        "country",
+        "loyalty_id",
+        "created_at",
+        "updated_at",
+    ],
+    "web_events": [
+        "event_id",
+        "anonymous_id",
+        "user_id",
+        "event_type",
+        "event_at",
+        "page_url",
+        "product_id",
+        "device_type",
+        "referrer",
+    ],
+    "orders": [
+        "order_id",
+        "customer_ref",
+        "order_at",
+        "status",
+        "currency",
+        "total_amount",
+        "channel",
+    ],
+    "order_items": [
+        "order_id",
+        "line_number",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "discount_amount",
+    ],
+    "products": ["product_id", "name", "category", "brand", "price", "description"],
+    "email_events": ["event_id", "email", "campaign_id", "event_type", "event_at"],
+    "pos_transactions": [
+        "transaction_id",
+        "loyalty_id",
+        "store_id",
+        "transaction_at",
+        "amount",
+        "currency",
+    ],
+    "consent_records": ["subject_email", "purpose", "status", "recorded_at"],
+    "erasure_requests": ["subject_email", "requested_at"],
+}
+
+TRUTH_COLUMNS = {
+    "persons": ["person_id", "archetype", "is_anomalous", "anomaly_type", "household_id", "country", "email"],
+    "contacts": ["contact_id", "person_id"],
+    "loyalty_ids": ["loyalty_id", "person_id"],
+    "anonymous_ids": ["anonymous_id", "person_id", "is_bot"],
+    "event_sessions": ["event_id", "session_id"],
+    "orders": ["order_id", "person_id"],
+    "pos_transactions": ["transaction_id", "person_id"],
+}
+
+
+@dataclass(frozen=True)
+class GeneratorConfig:
+    customers: int = 2000
+    seed: int = 42
+    end_date: str = "2026-09-30"
+    history_days: int = 730
+    chunk_size: int = 50_000
+    products: int = 400
+
+    @property
+    def end_ts(self) -> int:
+        d = datetime.fromisoformat(self.end_date).replace(tzinfo=UTC)
+        return int(d.timestamp()) + DAY - 1
+
+    @property
+    def start_ts(self) -> int:
+        return self.end_ts - self.history_days * DAY
+
+
+def _ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _typo(rng: np.random.Generator, text: str) -> str:
+    """Swap two adjacent letters, drop one, or double one (a keyboard slip)."""
+    if len(text) < 4:
+        return text
+    i = int(rng.integers(1, len(text) - 2))
+    kind = rng.integers(0, 3)
+    if kind == 0:
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+    if kind == 1:
+        return text[:i] + text[i + 1 :]
+    return text[:i] + text[i] + text[i:]
+
+
+def _case_variant(rng: np.random.Generator, text: str) -> str:
+    kind = rng.integers(0, 4)
+    if kind == 0:
+        return text.upper()
+    if kind == 1:
+        return text.lower()
+    if kind == 2:
+        return f"  {text} "
+    return text.replace(" ", "  ")
+
+
+def _group_starts(counts: np.ndarray) -> np.ndarray:
+    """Index of the first element of each group in a repeat(counts) layout."""
+    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+
+
+def _rank_within(group: np.ndarray) -> np.ndarray:
+    """0-based position of each element within runs of equal consecutive values."""
+    n = len(group)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    lengths = np.diff(np.r_[starts, n])
+    return np.arange(n) - np.repeat(starts, lengths)
+
+
+class ChunkGenerator:
+    """Generates every raw table for one chunk of people."""
+
+    def __init__(self, cfg: GeneratorConfig, products: dict, chunk: int, first: int, n: int):
+        self.cfg = cfg
+        self.products = products
+        self.chunk = chunk
+        self.first = first
+        self.n = n
+        self.rng = np.random.default_rng([cfg.seed, chunk])
+
+    # -- people ---------------------------------------------------------------
+    def people(self) -> dict:
+        rng, n, cfg = self.rng, self.n, self.cfg
+        idx = np.arange(self.first, self.first + n)
+        shares = np.array([a[0] for a in ARCHETYPES.values()])
+        arche = rng.choice(len(ARCHETYPES), size=n, p=shares / shares.sum())
+        country = rng.choice(V.COUNTRIES, size=n, p=V.COUNTRY_WEIGHTS)
+        first = np.empty(n, dtype=object)
+        last = np.empty(n, dtype=object)
+        city = np.empty(n, dtype=object)
+        street = np.empty(n, dtype=object)
+        for c in V.COUNTRIES:
+            m = country == c
+            k = int(m.sum())
+            first[m] = np.asarray(V.FIRST_NAMES[c], dtype=object)[rng.integers(0, len(V.FIRST_NAMES[c]), k)]
+            last[m] = np.asarray(V.LAST_NAMES[c], dtype=object)[rng.integers(0, len(V.LAST_NAMES[c]), k)]
+            city[m] = np.asarray(V.CITIES[c], dtype=object)[rng.integers(0, len(V.CITIES[c]), k)]
+            street[m] = np.asarray(V.STREETS[c], dtype=object)[rng.integers(0, len(V.STREETS[c]), k)]
+        house_no = rng.integers(1, 250, n)
+        address = np.array([f"{h} {s}" for h, s in zip(house_no, street)], dtype=object)
+        postcode = np.array([self._postcode(c) for c in country], dtype=object)
+        nsn = np.array([self._nsn(c) for c in country], dtype=object)
+        age_days = rng.integers(18 * 365, 85 * 365, n)
+        dob = cfg.end_ts - age_days * DAY
+        dob -= dob % DAY
+
+        # Households: some people share address, landline and surname with the person
+        # generated just before them (twins share the birth date too).
+        household = idx.copy()
+        joins = np.flatnonzero(rng.random(n) < 0.05)
+        joins = joins[joins > 0]
+        joins = joins[~np.isin(joins - 1, joins)]
+        for j in joins:
+            country[j] = country[j - 1]
+            last[j], city[j], address[j], postcode[j], nsn[j] = (
+                last[j - 1],
+                city[j - 1],
+                address[j - 1],
+                postcode[j - 1],
+                nsn[j - 1],
+            )
+            first[j] = V.FIRST_NAMES[country[j]][rng.integers(0, len(V.FIRST_NAMES[country[j]]))]
+            household[j] = household[j - 1]
+            if rng.random() < 0.1:
+                dob[j] = dob[j - 1]
+
+        domain = rng.choice(V.EMAIL_DOMAINS, size=n, p=V.EMAIL_DOMAIN_WEIGHTS)
+        email = np.array(
+            [
+                f"{_ascii_fold(f).lower()}.{_ascii_fold(s).lower().replace(chr(39), '')}{i}@{d}"
+                for f, s, i, d in zip(first, last, idx, domain)
+            ],
+            dtype=object,
+        )
+        has_loyalty = rng.random(n) < 0.55
+        loyalty = np.where(has_loyalty, opaque_ids("LY", idx, 8), None)
+
+        # Activity window: lapsed people were active only early on.
+        signup = rng.integers(cfg.start_ts, cfg.end_ts - 30 * DAY, n)
+        act_end = np.full(n, cfg.end_ts)
+        lapsed = arche == ARCHETYPE_NAMES.index("lapsed")
+        signup[lapsed] = rng.integers(cfg.start_ts, cfg.end_ts - 500 * DAY, int(lapsed.sum()))
+        act_end[lapsed] = signup[lapsed] + 90 * DAY
+
+        is_browser = arche == ARCHETYPE_NAMES.index("browser")
+        anomalous = (rng.random(n) < 0.01) & ~is_browser
+        anomaly_type = np.where(
+            anomalous, np.where(rng.random(n) < 0.5, "extreme_spender", "hyperactive"), None
+        )
+        fav = np.array(
+            [
+                ARCHETYPES[ARCHETYPE_NAMES[a]][7][rng.integers(0, len(ARCHETYPES[ARCHETYPE_NAMES[a]][7]))]
+                for a in arche
+            ],
+            dtype=object,
+        )
+        return dict(
+            idx=idx,
+            person_id=np.char.add("P", np.char.zfill(idx.astype(str), 8)).astype(object),
+            arche=arche,
+            country=country,
+            first=first,
+            last=last,
+            city=city,
+            address=address,
+            postcode=postcode,
+            nsn=nsn,
+            dob=dob,
+            household=household,
+            email=email,
+            loyalty=loyalty,
+            signup=signup,
+            act_end=act_end,
+            anomaly_type=anomaly_type,
+            fav=fav,
+        )
+
+    def _postcode(self, country: str) -> str:
+        r = self.rng
+        if country == "GB":
+            letters = "ABCDEFGHJKLMNPRSTUWYZ"
+            return (
+                f"{letters[r.integers(0, 21)]}{letters[r.integers(0, 21)]}{r.integers(1, 20)} "
+                f"{r.integers(1, 10)}{letters[r.integers(0, 21)]}{letters[r.integers(0, 21)]}"
+            )
+        return f"{r.integers(1000, 99999):05d}"
+
+    def _nsn(self, country: str) -> str:
+        r = self.rng
+        if country == "GB":
+            return f"7{r.integers(100_000_000, 999_999_999)}"
+        if country == "US":
+            return f"{r.integers(201, 989)}{r.integers(200, 999)}{r.integers(1000, 9999)}"
+        if country == "DE":
+            return f"15{r.integers(100_000_000, 999_999_999)}"
+        return f"6{r.integers(10_000_000, 99_999_999)}"
+
+    # -- CRM contacts ---------------------------------------------------------
+    def contacts(self, p: dict) -> tuple[dict, dict, np.ndarray]:
+        rng, n = self.rng, self.n
+        has_contact = rng.random(n) < 0.85
+        n_contacts = np.where(has_contact, 1 + (rng.random(n) < 0.20) + (rng.random(n) < 0.05), 0)
+        owner = np.repeat(np.arange(n), n_contacts)
+        k = _rank_within(owner)
+        m = len(owner)
+        contact_id = opaque_ids("C", p["idx"][owner] * 4 + k, 9)
+        primary = np.full(n, None, dtype=object)
+        primary[owner[k == 0]] = contact_id[k == 0]
+
+        rows = {c: np.empty(m, dtype=object) for c in RAW_COLUMNS["crm_contacts"]}
+        rows["contact_id"] = contact_id
+        u = rng.random((m, 12))
+        for j in range(m):
+            i = owner[j]
+            dup = k[j] > 0
+            country = p["country"][i]
+            first, last = p["first"][i], p["last"][i]
+            email = p["email"][i]
+            # names
+            if dup and u[j, 0] < 0.25 and first in V.NICKNAMES:
+                first = V.NICKNAMES[first]
+            elif dup and u[j, 0] < 0.40:
+                first = _typo(rng, first)
+            if dup and u[j, 1] < 0.15:
+                last = _typo(rng, last)
+            if u[j, 2] < (0.25 if dup else 0.05):
+                first, last = _ascii_fold(first), _ascii_fold(last)
+            if u[j, 3] < (0.25 if dup else 0.08):
+                first, last = _case_variant(rng, first), _case_variant(rng, last)
+            if dup and u[j, 4] < 0.06:
+                first, last = last, first
+            # email
+            if dup and u[j, 5] < 0.25:
+                email = None
+            elif dup and u[j, 5] < 0.45 and email.endswith("@gmail.com"):
+                local = email.split("@")[0]
+                local = local.replace(".", "") if u[j, 6] < 0.5 else f"{local}+shop"
+                email = f"{local}@{'googlemail.com' if u[j, 6] < 0.2 else 'gmail.com'}"
+            elif u[j, 5] < (0.65 if dup else 0.12):
+                email = _case_variant(rng, email).replace("  ", " ")
+            if u[j, 7] < 0.003:
+                email = V.JUNK_EMAILS[rng.integers(0, len(V.JUNK_EMAILS))]
+            # phone
+            phone = None if u[j, 8] < (0.30 if dup else 0.10) else format_phone(rng, country, p["nsn"][i])
+            # contacts known only by name, address and birth date
+            if dup and u[j, 9] < 0.08:
+                email, phone = None, None
+            rows["email"][j] = email
+            rows["first_name"][j] = first
+            rows["last_name"][j] = last
+            rows["phone"][j] = phone
+            address = p["address"][i]
+            if dup and u[j, 10] < 0.3:
+                address = (
+                    address.replace("Street", "St")
+                    .replace("Road", "Rd")
+                    .replace("straße", "str.")
+                    .replace("Avenue", "Ave")
+                )
+                address = address.lower() if u[j, 10] < 0.15 else address
+            rows["street_address"][j] = address
+            rows["city"][j] = p["city"][i].upper() if u[j, 11] < 0.1 else p["city"][i]
+            pc = p["postcode"][i]
+            rows["postcode"][j] = pc.replace(" ", "").lower() if (dup and u[j, 11] < 0.3) else pc
+            rows["country"][j] = self._country_spelling(country)
+            rows["loyalty_id"][j] = p["loyalty"][i] if u[j, 6] < (0.5 if dup else 0.85) else None
+
+        dob = p["dob"][owner]
+        us = p["country"][owner] == "US"
+        dob_str = np.where(
+            us,
+            mixed_timestamps(rng, dob, {DATE_ISO: 0.5, DATE_MDY: 0.5}),
+            mixed_timestamps(rng, dob, {DATE_ISO: 0.5, DATE_DMY: 0.45, DATE_DMY2: 0.05}),
+        )
+        missing_dob = rng.random(m) < 0.10
+        dob_str[missing_dob] = None
+        impossible = rng.random(m) < 0.004
+        dob_str[impossible] = np.where(rng.random(int(impossible.sum())) < 0.5, "1850-01-01", "2031-05-17")
+        rows["date_of_birth"] = dob_str
+
+        created = p["signup"][owner] + k * rng.integers(DAY, 200 * DAY, m)
+        created = np.minimum(created, self.cfg.end_ts - DAY)
+        updated = np.minimum(created + rng.integers(0, 300 * DAY, m), self.cfg.end_ts)
+        ts_mix = {TS_ISO_Z: 0.6, TS_SPACE: 0.25, TS_DMY: 0.1, "epoch": 0.05}
+        rows["created_at"] = mixed_timestamps(rng, created, ts_mix)
+        rows["updated_at"] = mixed_timestamps(rng, updated, ts_mix)
+        future = rng.random(m) < 0.002
+        rows["created_at"][future] = "2099-01-01T00:00:00Z"
+        missing_id = rng.random(m) < 0.001
+        rows["contact_id"] = np.where(missing_id, None, rows["contact_id"])
+
+        truth = {"contact_id": contact_id, "person_id": p["person_id"][owner]}
+        return self._resend(rows, 0.01), truth, primary
+
+    def _country_spelling(self, country: str) -> str:
+        r = self.rng.random()
+        if r < 0.85:
+            return country
+        return {
+            "GB": ["UK", "United Kingdom", "gb"],
+            "US": ["USA", "United States", "us"],
+            "DE": ["Germany", "Deutschland", "de"],
+            "FR": ["France", "fr", "FRA"],
+        }[country][self.rng.integers(0, 3)]
+
+    def _resend(self, rows: dict, share: float) -> dict:
+        """Append exact copies of a share of rows (a system re-sending a batch)."""
+        m = len(next(iter(rows.values())))
+        again = np.flatnonzero(self.rng.random(m) < share)
+        return {c: np.concatenate([v, v[again]]) for c, v in rows.items()}
+
+    # -- orders, items, POS ---------------------------------------------------
+    def orders(self, p: dict, primary: np.ndarray) -> tuple[dict, dict, dict]:
+        rng, n = self.rng, self.n
+        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
+        mean_orders, aov = params[p["arche"], 0], params[p["arche"], 1]
+        discount_p = params[p["arche"], 4]
+        n_orders = rng.poisson(mean_orders)
+        lapsed = p["arche"] == ARCHETYPE_NAMES.index("lapsed")
+        n_orders[lapsed] = 1
+        hyper = p["anomaly_type"] == "hyperactive"
+        n_orders[hyper] = n_orders[hyper] * 6 + 10
+        spender = p["anomaly_type"] == "extreme_spender"
+        n_orders[spender] = np.maximum(n_orders[spender], 2)
+
+        buyer = np.repeat(np.arange(n), n_orders)
+        m = len(buyer)
+        span = p["act_end"][buyer] - p["signup"][buyer]
+        champion = p["arche"][buyer] == ARCHETYPE_NAMES.index("champion")
+        u = rng.random(m)
+        u = np.where(champion, u**0.5, u)  # champions buy more recently
+        order_ts = p["signup"][buyer] + (u * span).astype(np.int64)
+        order_no = (self.chunk * 10**9) + np.arange(m)
+        order_id = opaque_ids("O", order_no, 10)
+        currency = np.array([V.COUNTRY_CURRENCY[c] for c in p["country"][buyer]], dtype=object)
+        travel = rng.random(m) < 0.03
+        currency[travel] = rng.choice(["GBP", "USD", "EUR"], int(travel.sum()))
+
+        # lines
+        n_lines = np.minimum(1 + rng.poisson(0.8, m), 5)
+        line_order = np.repeat(np.arange(m), n_lines)
+        line_number = _rank_within(line_order) + 1
+        owner = buyer[line_order]
+        prod = self._pick_products(p["fav"][owner])
+        price_gbp = self.products["price_gbp"][prod]
+        fx = np.array([FX_FROM_GBP[c] for c in currency[line_order]])
+        unit_price = np.round(price_gbp * fx * aov[owner].clip(0.8, 1.2), 2)
+        qty = 1 + rng.poisson(0.4, len(line_order))
+        qty = np.where(spender[owner], qty * rng.integers(8, 16, len(line_order)), qty)
+        discounted = rng.random(len(line_order)) < discount_p[owner]
+        discount = np.where(
+            discounted, np.round(unit_price * qty * rng.uniform(0.1, 0.4, len(line_order)), 2), 0.0
+        )
+        line_net = unit_price * qty - discount
+        total = np.round(np.bincount(line_order, weights=line_net, minlength=m), 2)
+
+        status = rng.choice(
+            ["completed", "shipped", "cancelled", "refunded", "returned", "pending"],
+            size=m,
+            p=[0.80, 0.05, 0.06, 0.05, 0.02, 0.02],
+        )
+        channel = rng.choice(["web", "app"], size=m, p=[0.7, 0.3])
+        as_contact = (rng.random(m) < 0.75) & (primary[buyer] != None)  # noqa: E711
+        guest_email = p["email"][buyer].copy()
+        shout = rng.random(m) < 0.15
+        guest_email[shout] = np.char.upper(guest_email[shout].astype(str)).astype(object)
+        customer_ref = np.where(as_contact, primary[buyer], guest_email)
+
+        total_str = np.char.mod("%.2f", total).astype(object)
+        r = rng.random(m)
+        total_str[r < 0.003] = np.char.mod("%.2f", -total[r < 0.003]).astype(object)
+        total_str[(r >= 0.003) & (r < 0.004)] = "9999999.99"
+        orders = {
+            "order_id": order_id,
+            "customer_ref": customer_ref,
+            "order_at": mixed_timestamps(
+                rng, order_ts, {TS_ISO_Z: 0.7, TS_SPACE: 0.15, TS_DMY: 0.1, "epoch": 0.05}
+            ),
+            "status": spell(rng, status, V.ORDER_STATUS_SPELLINGS),
+            "currency": np.where(rng.random(m) < 0.05, np.char.lower(currency.astype(str)), currency).astype(
+                object
+            ),
+            "total_amount": total_str,
+            "channel": spell(rng, channel, V.CHANNEL_SPELLINGS),
+        }
+        items = {
+            "order_id": order_id[line_order],
+            "line_number": line_number.astype(str).astype(object),
+            "product_id": self.products["product_id"][prod],
+            "quantity": qty.astype(str).astype(object),
+            "unit_price": np.char.mod("%.2f", unit_price).astype(object),
+            "discount_amount": np.char.mod("%.2f", discount).astype(object),
+        }
+        truth = {"order_id": order_id, "person_id": p["person_id"][buyer]}
+        return self._resend(orders, 0.01), self._resend(items, 0.005), truth
+
+    def _pick_products(self, fav: np.ndarray) -> np.ndarray:
+        rng = self.rng
+        cats = np.where(rng.random(len(fav)) < 0.6, fav, rng.choice(V.CATEGORIES, len(fav)))
+        out = np.empty(len(fav), dtype=np.int64)
+        for c in V.CATEGORIES:
+            mask = cats == c
+            pool = self.products["by_category"][c]
+            out[mask] = pool[rng.integers(0, len(pool), int(mask.sum()))]
+        return out
+
+    def pos(self, p: dict) -> tuple[dict, dict]:
+        rng, n = self.rng, self.n
+        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
+        n_tx = rng.poisson(params[p["arche"], 3])
+        shopper = np.repeat(np.arange(n), n_tx)
+        m = len(shopper)
+        span = p["act_end"][shopper] - p["signup"][shopper]
+        ts = p["signup"][shopper] + (rng.random(m) * span).astype(np.int64)
+        ts = ts - ts % 60 + rng.integers(0, 60, m)
+        amount = np.round(rng.lognormal(np.log(35), 0.6, m) * params[p["arche"][shopper], 1], 2)
+        currency = np.array([V.COUNTRY_CURRENCY[c] for c in p["country"][shopper]], dtype=object)
+        scanned = rng.random(m) < 0.75
+        loyalty = np.where(scanned, p["loyalty"][shopper], None)
+        tx_id = opaque_ids("T", self.chunk * 10**9 + np.arange(m), 10)
+        amount_str = np.char.mod("%.2f", amount).astype(object)
+        neg = rng.random(m) < 0.003
+        amount_str[neg] = np.char.mod("%.2f", -amount[neg]).astype(object)
+        rows = {
+            "transaction_id": tx_id,
+            "loyalty_id": loyalty,
+            "store_id": np.char.add("S", np.char.zfill(rng.integers(1, 41, m).astype(str), 3)).astype(object),
+            "transaction_at": strftime(ts, TS_SPACE),
+            "amount": amount_str,
+            "currency": currency,
+        }
+        truth = {"transaction_id": tx_id, "person_id": p["person_id"][shopper]}
+        return self._resend(rows, 0.005), truth
+
+    # -- web events -----------------------------------------------------------
+    def web(self, p: dict, primary: np.ndarray) -> tuple[dict, dict, dict]:
+        rng, n, cfg = self.rng, self.n, self.cfg
+        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
+        n_sess = rng.poisson(params[p["arche"], 2])
+        n_sess[p["anomaly_type"] == "hyperactive"] *= 4
+
+        # devices (anonymous ids) per person, plus visitors who never identify
+        n_dev = 1 + rng.binomial(2, 0.3, n)
+        dev_owner = np.repeat(np.arange(n), n_dev)
+        dev_no = self.chunk * 10**8 + np.arange(len(dev_owner))
+        anon_known = opaque_ids("anon-", dev_no, 12)
+        dev_type_known = rng.choice(V.DEVICE_TYPES, len(dev_owner), p=[0.45, 0.45, 0.10])
+        dev_start = _group_starts(n_dev)
+
+        sess_owner = np.repeat(np.arange(n), n_sess)
+        sess_dev = dev_start[sess_owner] + rng.integers(0, n_dev[sess_owner])
+        s_start, s_end = p["signup"][sess_owner], p["act_end"][sess_owner]
+        n_ev = 1 + rng.poisson(3.0, len(sess_owner))
+        t0 = s_start + (rng.random(len(sess_owner)) * (s_end - s_start)).astype(np.int64)
+
+        # visitors who never log in
+        n_anon = max(1, int(n * 0.3))
+        anon_no = self.chunk * 10**8 + 5 * 10**7 + np.arange(n_anon)
+        anon_only = opaque_ids("anon-", anon_no, 12)
+        a_sess = 1 + rng.poisson(0.5, n_anon)
+        a_owner = np.repeat(np.arange(n_anon), a_sess)
+        a_t0 = rng.integers(cfg.start_ts, cfg.end_ts - 3600, len(a_owner))
+        a_nev = 1 + rng.poisson(1.5, len(a_owner))
+
+        # bots: one dense burst each
+        n_bots = max(1, n // 500)
+        bot_ids = opaque_ids("anon-", self.chunk * 10**8 + 9 * 10**7 + np.arange(n_bots), 12)
+        b_t0 = rng.integers(cfg.start_ts, cfg.end_ts - 3600, n_bots)
+        b_nev = rng.integers(150, 400, n_bots)
+
+        # one table of sessions: device key, start, event count, kind
+        known_key = sess_dev
+        anon_key = len(dev_owner) + a_owner
+        bot_key = len(dev_owner) + n_anon + np.arange(n_bots)
+        key = np.concatenate([known_key, anon_key, bot_key])
+        start = np.concatenate([t0, a_t0, b_t0])
+        nev = np.concatenate([n_ev, a_nev, b_nev])
+        is_bot_s = np.concatenate([np.zeros(len(t0) + len(a_t0), bool), np.ones(n_bots, bool)])
+        all_anon = np.concatenate([anon_known, anon_only, bot_ids])
+        all_dev_type = np.concatenate(
+            [
+                dev_type_known,
+                rng.choice(V.DEVICE_TYPES, n_anon, p=[0.4, 0.5, 0.1]),
+                np.full(n_bots, "desktop", dtype=object),
+            ]
+        )
+        person_of_key = np.concatenate([dev_owner, np.full(n_anon + n_bots, -1)])
+
+        # events within a session: gaps well under the 30-minute session timeout
+        ev_sess = np.repeat(np.arange(len(key)), nev)
+        pos_in = _rank_within(ev_sess)
+        gap = np.where(
+            is_bot_s[ev_sess],
+            rng.integers(0, 2, len(ev_sess)),
+            np.minimum(rng.exponential(75, len(ev_sess)), 20 * MINUTE),
+        ).astype(np.int64)
+        gap[pos_in == 0] = 0
+        offset = np.cumsum(gap)
+        offset -= np.repeat(offset[_group_starts(nev)], nev)
+        duration = offset[np.cumsum(nev) - 1]
+
+        # sessions of one person (or one anonymous visitor) never come within 31
+        # minutes of each other: that is what makes them distinct sessions.
+        owner_key = np.where(person_of_key[key] >= 0, person_of_key[key], len(person_of_key) + key)
+        order = np.lexsort((start, owner_key))
+        ok, st, du = owner_key[order], start[order], duration[order]
+        step = du + 31 * MINUTE
+        csum = np.cumsum(step)
+        first_in_group = np.r_[True, ok[1:] != ok[:-1]]
+        grp_base = np.maximum.accumulate(np.where(first_in_group, np.arange(len(ok)), 0))
+        prev_c = np.where(first_in_group, 0, csum - step - (csum[grp_base] - step[grp_base]))
+        big = np.int64(10**11)
+        rank = np.cumsum(first_in_group)
+        v = st - prev_c + rank * big
+        adj = np.maximum.accumulate(v) - rank * big + prev_c
+        start_adj = np.empty_like(start)
+        start_adj[order] = adj
+        keep_sess = start_adj + duration <= cfg.end_ts
+        ev_keep = keep_sess[ev_sess]
+
+        ev_ts = (start_adj[ev_sess] + offset)[ev_keep]
+        ev_s = ev_sess[ev_keep]
+        pos_in = pos_in[ev_keep]
+        ev_key = key[ev_s]
+        m = len(ev_ts)
+
+        # event types
+        etype = rng.choice(
+            ["page_view", "product_view", "add_to_cart", "search", "checkout", "purchase"],
+            size=m,
+            p=[0.36, 0.36, 0.10, 0.10, 0.05, 0.03],
+        )
+        etype[pos_in == 0] = "page_view"
+        bot_ev = is_bot_s[ev_s]
+        etype[bot_ev] = np.where(rng.random(int(bot_ev.sum())) < 0.5, "page_view", "product_view")
+
+        # logins: a device logs in during one of its sessions; from then on the
+        # user_id (the CRM contact id) is on every event from that device.
+        user_id = np.full(m, None, dtype=object)
+        ev_person = person_of_key[ev_key]
+        known = ev_person >= 0
+        has_user = known & (primary[np.where(known, ev_person, 0)] != None)  # noqa: E711
+        sess_rank = np.zeros(len(key), dtype=np.int64)
+        korder = np.lexsort((start_adj, key))
+        sess_rank[korder] = _rank_within(key[korder])
+        login_after = rng.geometric(0.35, len(all_anon)) - 1
+        login_sess = sess_rank[ev_s] == login_after[ev_key]
+        login_pos = np.minimum(1, nev[ev_s] - 1)
+        login_event = has_user & login_sess & (pos_in == login_pos)
+        etype[login_event] = "login"
+        identified = has_user & (
+            (sess_rank[ev_s] > login_after[ev_key]) | (login_sess & (pos_in >= login_pos))
+        )
+        user_id[identified] = primary[ev_person[identified]]
+
+        fav = np.where(known, p["fav"][np.where(known, ev_person, 0)], "electronics")
+        prod = self._pick_products(fav)
+        needs_product = np.isin(etype, ["product_view", "add_to_cart"])
+        product_id = np.where(needs_product, self.products["product_id"][prod], None)
+        page = np.full(m, "/", dtype=object)
+        page[etype == "product_view"] = np.char.add(
+            "/product/", product_id[etype == "product_view"].astype(str)
+        )
+        page[etype == "add_to_cart"] = "/cart"
+        page[etype == "checkout"] = "/checkout"
+        page[etype == "purchase"] = "/checkout/complete"
+        page[etype == "search"] = "/search?q=" + np.char.lower(fav[etype == "search"].astype(str)).astype(
+            object
+        )
+        page[etype == "login"] = "/account/login"
+        pv = (etype == "page_view") & (pos_in > 0)
+        page[pv] = "/category/" + fav[pv].astype(object)
+        first_ev = pos_in == 0
+        utm = first_ev & (rng.random(m) < 0.15)
+        page[utm] = (
+            page[utm]
+            + "?utm_source=newsletter&utm_medium=email&utm_campaign=CMP"
+            + np.char.zfill(rng.integers(1, 100, int(utm.sum())).astype(str), 3).astype(object)
+        )
+        referrer = np.full(m, None, dtype=object)
+        referrer[first_ev] = np.asarray(V.REFERRERS, dtype=object)[
+            rng.integers(0, len(V.REFERRERS), int(first_ev.sum()))
+        ]
+
+        event_no = self.chunk * 10**10 + np.arange(m)
+        event_id = opaque_ids("E", event_no, 12)
+        rows = {
+            "event_id": event_id,
+            "anonymous_id": all_anon[ev_key],
+            "user_id": user_id,
+            "event_type": spell(rng, etype, V.EVENT_TYPE_SPELLINGS, clean_share=0.8),
+            "event_at": mixed_timestamps(rng, ev_ts, {TS_ISO_Z: 0.93, "offset": 0.05, TS_SPACE: 0.02}),
+            "page_url": page,
+            "product_id": product_id,
+            "device_type": all_dev_type[ev_key],
+            "referrer": referrer,
+        }
+        sess_id = opaque_ids("S", self.chunk * 10**9 + ev_s, 10)
+        truth_ev = {"event_id": event_id, "session_id": sess_id}
+        truth_anon = {
+            "anonymous_id": all_anon,
+            "person_id": np.where(person_of_key >= 0, p["person_id"][np.maximum(person_of_key, 0)], None),
+            "is_bot": np.concatenate([np.zeros(len(dev_owner) + n_anon, bool), np.ones(n_bots, bool)]).astype(
+                str
+            ),
+        }
+        return self._resend(rows, 0.005), truth_ev, truth_anon
+
+    # -- email, consent, erasure ---------------------------------------------
+    def email(self, p: dict) -> dict:
+        rng, n, cfg = self.rng, self.n, self.cfg
+        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
+        n_send = rng.poisson(6, n)
+        who = np.repeat(np.arange(n), n_send)
+        m = len(who)
+        n_campaigns = cfg.history_days // 7
+        campaign = rng.integers(0, n_campaigns, m)
+        sent_ts = cfg.start_ts + campaign * 7 * DAY + rng.integers(8 * 3600, 11 * 3600, m)
+        keep = sent_ts >= p["signup"][who]
+        who, campaign, sent_ts = who[keep], campaign[keep], sent_ts[keep]
+        m = len(who)
+        open_p = params[p["arche"][who], 5]
+        bounced = rng.random(m) < 0.01
+        opened = ~bounced & (rng.random(m) < open_p)
+        clicked = opened & (rng.random(m) < 0.35)
+        unsub = opened & (rng.random(m) < 0.005)
+        parts = [
+            (np.ones(m, bool), "send", 0),
+            (bounced, "bounce", 60),
+            (opened, "open", 3600),
+            (clicked, "click", 3700),
+            (unsub, "unsubscribe", 3800),
+        ]
+        emails, types, ts, camps = [], [], [], []
+        for mask, name, delay in parts:
+            k = int(mask.sum())
+            emails.append(p["email"][who[mask]])
+            types.append(np.full(k, name, dtype=object))
+            extra = rng.integers(0, 3 * DAY, k) if name in ("open", "click", "unsubscribe") else 0
+            ts.append(sent_ts[mask] + delay + extra)
+            camps.append(campaign[mask])
+        email = np.concatenate(emails)
+        shout = rng.random(len(email)) < 0.1
+        email[shout] = np.char.upper(email[shout].astype(str)).astype(object)
+        etype = np.concatenate(types)
+        ts_all = np.concatenate(ts)
+        camp = np.concatenate(camps)
+        no = self.chunk * 10**10 + np.arange(len(email))
+        rows = {
+            "event_id": opaque_ids("M", no, 12),
+            "email": email,
+            "campaign_id": np.char.add("CMP", np.char.zfill((camp + 1).astype(str), 3)).astype(object),
+            "event_type": spell(rng, etype, V.EMAIL_EVENT_SPELLINGS, clean_share=0.8),
+            "event_at": strftime(ts_all, TS_ISO_Z),
+        }
+        return self._resend(rows, 0.005)
+
+    def consent(self, p: dict) -> tuple[dict, dict]:
+        rng, n, cfg = self.rng, self.n, self.cfg
+        has = rng.random(n) < 0.85
+        rows_email, rows_purpose, rows_status, rows_ts = [], [], [], []
+        for purpose, prob in zip(V.CONSENT_PURPOSES, [0.9, 0.5, 0.7, 0.5]):
+            grant = has & (rng.random(n) < prob)
+            idx = np.flatnonzero(grant)
+            rows_email.append(p["email"][idx])
+            rows_purpose.append(np.full(len(idx), purpose, dtype=object))
+            rows_status.append(np.full(len(idx), "granted", dtype=object))
+            rows_ts.append(p["signup"][idx])
+            withdraw = idx[rng.random(len(idx)) < 0.15]
+            rows_email.append(p["email"][withdraw])
+            rows_purpose.append(np.full(len(withdraw), purpose, dtype=object))
+            rows_status.append(np.full(len(withdraw), "withdrawn", dtype=object))
+            wts = p["signup"][withdraw] + rng.integers(DAY, 300 * DAY, len(withdraw))
+            rows_ts.append(np.minimum(wts, cfg.end_ts))
+        email = np.concatenate(rows_email)
+        shout = rng.random(len(email)) < 0.1
+        email[shout] = np.char.upper(email[shout].astype(str)).astype(object)
+        status = np.concatenate(rows_status)
+        consent = {
+            "subject_email": email,
+            "purpose": np.concatenate(rows_purpose),
+            "status": spell(rng, status, V.CONSENT_STATUS_SPELLINGS, clean_share=0.8),
+            "recorded_at": strftime(np.concatenate(rows_ts), TS_ISO_Z),
+        }
+        erase = np.flatnonzero(rng.random(n) < 0.003)
+        erasure = {
+            "subject_email": p["email"][erase],
+            "requested_at": strftime(cfg.end_ts - rng.integers(DAY, 90 * DAY, len(erase)), TS_ISO_Z),
+        }
+        return consent, erasure
+
+
+def make_products(cfg: GeneratorConfig) -> dict:
+    rng = np.random.default_rng([cfg.seed, 999_999])
+    n = cfg.products
+    cat = rng.choice(V.CATEGORIES, n)
+    brand = rng.choice(V.BRANDS, n)
+    adj = rng.choice(V.ADJECTIVES, n)
+    price = np.array([V.CATEGORY_PRICE[c] for c in cat]) * rng.lognormal(0, 0.4, n)
+    price = np.round(price, 2)
+    product_id = np.char.add("PRD", np.char.zfill(np.arange(1, n + 1).astype(str), 5)).astype(object)
+    name = np.array(
+        [f"{b} {a} {c.title()} {i % 97}" for b, a, c, i in zip(brand, adj, cat, range(n))], dtype=object
+    )
+    desc = np.array([f"{a} {c} item by {b}." for a, c, b in zip(adj, cat, brand)], dtype=object)
+    category = cat.astype(object).copy()
+    messy = rng.random(n)
+    category[messy < 0.03] = None
+    category[(messy >= 0.03) & (messy < 0.08)] = np.char.title(
+        cat[(messy >= 0.03) & (messy < 0.08)].astype(str)
+    )
+    rows = {
+        "product_id": product_id,
+        "name": name,
+        "category": category,
+        "brand": brand.astype(object),
+        "price": np.char.mod("%.2f", price).astype(object),
+        "description": desc,
+    }
+    by_category = {c: np.flatnonzero(cat == c) for c in V.CATEGORIES}
+    return {"rows": rows, "product_id": product_id, "price_gbp": price, "by_category": by_category}

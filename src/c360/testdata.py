@@ -1,0 +1,53 @@
+"""Assemble the test raw-data directory: a raw directory (the bundled sample) with
+the hand-written garbage rows of ``tests/data/garbage`` appended to each table.
+
+``python -m c360.testdata --raw data/sample --garbage tests/data/garbage --out DIR``
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+from pathlib import Path
+
+from .datagen import RAW_COLUMNS
+
+
+def assemble(raw_dir: str | Path, garbage_dir: str | Path, out_dir: str | Path) -> dict[str, int]:
+    """Copy every raw CSV of ``raw_dir`` to ``out_dir`` and append the garbage rows
+    of the same table (matched by column name). Returns garbage rows per table."""
+    raw, garbage, out = Path(raw_dir), Path(garbage_dir), Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    appended = {}
+    for table in RAW_COLUMNS:
+        target = out / f"{table}.csv"
+        shutil.copyfile(raw / f"{table}.csv", target)
+        extra = garbage / f"{table}.csv"
+        if not extra.exists():
+            appended[table] = 0
+            continue
+        with open(target, newline="", encoding="utf-8") as fh:
+            header = next(csv.reader(fh))
+        with open(extra, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        with open(target, "a", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+            for row in rows:
+                writer.writerow([row.get(column, "") for column in header])
+        appended[table] = len(rows)
+    return appended
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m c360.testdata", description=__doc__)
+    parser.add_argument("--raw", required=True)
+    parser.add_argument("--garbage", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    counts = assemble(args.raw, args.garbage, args.out)
+    print(f"assembled {args.out}: " + ", ".join(f"{t} +{n}" for t, n in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""Shared fixtures. Tests over the built test warehouse need scripts/test.sh to have
+built it (it sets C360_TEST_DB); run alone, they are skipped with that reason."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def warehouse():
+    path = os.environ.get("C360_TEST_DB")
+    if not path:
+        pytest.skip("C360_TEST_DB not set: run scripts/test.sh, which builds the test warehouse")
+    con = duckdb.connect(str(PROJECT_DIR / path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return PROJECT_DIR / "data" / "sample"

@@ -1,0 +1,91 @@
+"""The raw input contract: a missing file or a missing required column stops the
+build with a message naming the file and the column."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from c360.datagen import RAW_COLUMNS
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _header_only_copy(sample_dir: Path, out: Path) -> None:
+    out.mkdir()
+    for table in RAW_COLUMNS:
+        with open(sample_dir / f"{table}.csv", newline="") as fh:
+            header = next(csv.reader(fh))
+        with open(out / f"{table}.csv", "w", newline="") as fh:
+            csv.writer(fh).writerow(header)
+
+
+def _validate(raw_dir: Path, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "C360_RAW_DIR": str(raw_dir),
+        "C360_DUCKDB_PATH": str(tmp_path / "contract.duckdb"),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+    }
+    dbt = Path(sys.executable).parent / "dbt"
+    return subprocess.run(
+        [
+            str(dbt),
+            "run-operation",
+            "validate_raw_files",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--no-partial-parse",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("table,column", [("orders", "total_amount"), ("crm_contacts", "email")])
+def test_missing_column_is_named(sample_dir, tmp_path, table, column):
+    raw = tmp_path / "raw"
+    _header_only_copy(sample_dir, raw)
+    columns = [c for c in RAW_COLUMNS[table] if c != column]
+    with open(raw / f"{table}.csv", "w", newline="") as fh:
+        csv.writer(fh).writerow(columns)
+    result = _validate(raw, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"{table}.csv is missing required column(s): {column}" in output, output[-2000:]
+
+
+def test_missing_file_is_named(sample_dir, tmp_path):
+    raw = tmp_path / "raw"
+    _header_only_copy(sample_dir, raw)
+    (raw / "pos_transactions.csv").unlink()
+    result = _validate(raw, tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Raw file missing:" in output and "pos_transactions.csv" in output, output[-2000:]
+
+
+def test_header_only_files_pass(sample_dir, tmp_path):
+    raw = tmp_path / "raw"
+    _header_only_copy(sample_dir, raw)
+    result = _validate(raw, tmp_path)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+
+
+def test_extra_columns_are_allowed(sample_dir, tmp_path):
+    raw = tmp_path / "raw"
+    _header_only_copy(sample_dir, raw)
+    with open(raw / "products.csv", "w", newline="") as fh:
+        csv.writer(fh).writerow([*RAW_COLUMNS["products"], "supplier"])
+    result = _validate(raw, tmp_path)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+    shutil.rmtree(raw)
