@@ -4,7 +4,7 @@
     needed). Null expressions give null.
 #}
 {% macro in_seed(expression, seed_name, seed_column) %}
-    {% set seed_relation = ref(seed_name) %}
+    {% set seed_relation = c360.lookup_seed(seed_name) %}
     {% if execute and load_relation(seed_relation) is not none %}
         {% set values = run_query("select distinct " ~ seed_column ~ " from " ~ seed_relation ~ " order by 1").columns[0].values() %}
         {{ expression }} in (

@@ -1,24 +1,14 @@
 {#
-    Audit columns every base model carries for its raw rows, over the documented
-    columns of the source table:
-    - raw_fingerprint: hash of all raw values (tells exact copies from versions);
+    Audit columns every base model carries for its raw rows (`alias` is the raw
+    relation in the FROM clause):
     - raw_values: the raw row as JSON text, kept in quarantine;
-    - has_oversized_value: some raw value is longer than the `max_text_length` var.
+    - raw_fingerprint: MD5 of raw_values (tells exact copies from versions);
+    - has_oversized_value: the raw row is longer than the `max_text_length` var,
+      i.e. it carries a value no real field needs (10 KB pastes, binary junk).
     Emits a comma-terminated list of select expressions.
 #}
-{% macro raw_audit_columns(source_name, table_name) %}
-    {% set columns = c360.source_columns(source_name, table_name) %}
-    {% if columns %}
-        {{ c360.row_fingerprint(columns) }} as raw_fingerprint,
-        {{ c360.row_to_json(columns) }} as raw_values,
-        (
-            {%- for column in columns %}
-            coalesce(length({{ column }}), 0) > {{ var('max_text_length') }}{{ " or" if not loop.last }}
-            {%- endfor %}
-        ) as has_oversized_value,
-    {% else %}
-        cast(null as varchar) as raw_fingerprint,
-        cast(null as varchar) as raw_values,
-        false as has_oversized_value,
-    {% endif %}
+{% macro raw_audit_columns(alias) %}
+    {{ c360.row_as_json(alias) }} as raw_values,
+    md5({{ c360.row_as_json(alias) }}) as raw_fingerprint,
+    length({{ c360.row_as_json(alias) }}) > {{ var('max_text_length') }} as has_oversized_value,
 {% endmacro %}

@@ -4,7 +4,7 @@
     when the country is null or unknown.
 #}
 {% macro country_dial_code(country_code) %}
-    {% set seed_relation = ref('countries') %}
+    {% set seed_relation = c360.lookup_seed('countries') %}
     {% if execute and load_relation(seed_relation) is not none %}
         {% set rows = run_query("select country_code, dial_code from " ~ seed_relation ~ " order by 1") %}
         {% set default = [] %}

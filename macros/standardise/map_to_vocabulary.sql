@@ -5,7 +5,7 @@
     the caller flags. The seed is read when the model compiles, after it is loaded.
 #}
 {% macro map_to_vocabulary(column, mapping_seed) %}
-    {% set seed_relation = ref(mapping_seed) %}
+    {% set seed_relation = c360.lookup_seed(mapping_seed) %}
     {% if execute and load_relation(seed_relation) is not none %}
         {% set rows = run_query(
             "select raw_value, canonical_value from " ~ seed_relation ~ " order by raw_value"

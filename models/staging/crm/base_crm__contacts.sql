@@ -9,7 +9,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('crm', 'crm_contacts') }}
+        {{ raw_audit_columns('source') }}
         contact_id as raw_key
     from source
 ),

@@ -8,7 +8,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('email', 'email_events') }}
+        {{ raw_audit_columns('source') }}
         event_id as raw_key
     from source
 ),

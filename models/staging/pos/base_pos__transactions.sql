@@ -9,7 +9,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('pos', 'pos_transactions') }}
+        {{ raw_audit_columns('source') }}
         transaction_id as raw_key
     from source
 ),

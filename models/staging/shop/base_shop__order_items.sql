@@ -8,7 +8,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('shop', 'order_items') }}
+        {{ raw_audit_columns('source') }}
         order_id || ':' || line_number as raw_key
     from source
 ),

@@ -8,7 +8,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('shop', 'orders') }}
+        {{ raw_audit_columns('source') }}
         order_id as raw_key
     from source
 ),

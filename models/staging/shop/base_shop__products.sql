@@ -8,7 +8,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('shop', 'products') }}
+        {{ raw_audit_columns('source') }}
         product_id as raw_key
     from source
 ),
