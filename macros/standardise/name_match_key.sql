@@ -4,9 +4,5 @@
     nothing is left.
 #}
 {% macro name_match_key(column) %}
-    {{ return(adapter.dispatch('name_match_key', 'c360')(column)) }}
-{% endmacro %}
-
-{% macro duckdb__name_match_key(column) %}
-    nullif(regexp_replace(strip_accents(replace(lower({{ column }}), 'ß', 'ss')), '[^a-z]', '', 'g'), '')
+    nullif(regexp_replace({{ c360.ascii_fold(column) }}, '[^a-z]', '', 'g'), '')
 {% endmacro %}

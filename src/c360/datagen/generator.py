@@ -241,7 +241,10 @@ class ChunkGenerator:
             ],
             dtype=object,
         )
-        has_loyalty = rng.random(n) < 0.55
+        # Loyalty cards are issued through the CRM, so only people with a CRM record
+        # have one, and their first record always carries it.
+        has_contact = rng.random(n) < 0.85
+        has_loyalty = has_contact & (rng.random(n) < 0.6)
         loyalty = np.where(has_loyalty, opaque_ids("LY", idx, 8), None)
 
         # Activity window: lapsed people were active only early on.
@@ -282,6 +285,7 @@ class ChunkGenerator:
             act_end=act_end,
             anomaly_type=anomaly_type,
             fav=fav,
+            has_contact=has_contact,
         )
 
     def _postcode(self, country: str) -> str:
@@ -307,7 +311,7 @@ class ChunkGenerator:
     # -- CRM contacts ---------------------------------------------------------
     def contacts(self, p: dict) -> tuple[dict, dict, np.ndarray]:
         rng, n = self.rng, self.n
-        has_contact = rng.random(n) < 0.85
+        has_contact = p["has_contact"]
         n_contacts = np.where(has_contact, 1 + (rng.random(n) < 0.20) + (rng.random(n) < 0.05), 0)
         owner = np.repeat(np.arange(n), n_contacts)
         k = _rank_within(owner)
@@ -372,7 +376,7 @@ class ChunkGenerator:
             pc = p["postcode"][i]
             rows["postcode"][j] = pc.replace(" ", "").lower() if (dup and u[j, 11] < 0.3) else pc
             rows["country"][j] = self._country_spelling(country)
-            rows["loyalty_id"][j] = p["loyalty"][i] if u[j, 6] < (0.5 if dup else 0.85) else None
+            rows["loyalty_id"][j] = p["loyalty"][i] if (not dup or u[j, 6] < 0.5) else None
 
         dob = p["dob"][owner]
         us = p["country"][owner] == "US"
