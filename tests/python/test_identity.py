@@ -53,14 +53,21 @@ def test_cap_refuses_and_flags_giant_clusters():
 
 def test_override_merge_ignores_the_cap_and_unknown_ids_are_ignored():
     ids = pd.Series(["a", "b", "c"])
-    edges = _edges([("a", "b", "override_merge", None), ("b", "c", "override_merge", None), ("x", "a", "fuzzy", 1.0)])
+    edges = _edges(
+        [("a", "b", "override_merge", None), ("b", "c", "override_merge", None), ("x", "a", "fuzzy", 1.0)]
+    )
     result = cluster_contacts(ids, edges, _never([("a", "zz")]), max_cluster_contacts=1)
     assert _clusters(result) == [["a", "b", "c"]]
 
 
 def test_result_does_not_depend_on_edge_order():
     ids = pd.Series(list("abcdef"))
-    rows = [("a", "b", "fuzzy", 0.9), ("b", "c", "fuzzy", 0.95), ("d", "e", "exact_email", 1.0), ("c", "d", "fuzzy", 0.91)]
+    rows = [
+        ("a", "b", "fuzzy", 0.9),
+        ("b", "c", "fuzzy", 0.95),
+        ("d", "e", "exact_email", 1.0),
+        ("c", "d", "fuzzy", 0.91),
+    ]
     first = cluster_contacts(ids, _edges(rows), _never([("a", "d")]), 10)
     second = cluster_contacts(ids, _edges(rows[::-1]), _never([("a", "d")]), 10)
     pd.testing.assert_frame_equal(first, second)

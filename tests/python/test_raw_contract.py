@@ -4,17 +4,13 @@ build with a message naming the file and the column."""
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from dbt_runner import dbt
 
 from c360.datagen import RAW_COLUMNS
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def _header_only_copy(sample_dir: Path, out: Path) -> None:
@@ -26,28 +22,12 @@ def _header_only_copy(sample_dir: Path, out: Path) -> None:
             csv.writer(fh).writerow(header)
 
 
-def _validate(raw_dir: Path, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "C360_RAW_DIR": str(raw_dir),
-        "C360_DUCKDB_PATH": str(tmp_path / "contract.duckdb"),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-    }
-    dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run(
-        [
-            str(dbt),
-            "run-operation",
-            "validate_raw_files",
-            "--target-path",
-            str(tmp_path / "target"),
-            "--no-partial-parse",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+def _validate(raw_dir: Path, tmp_path: Path):
+    return dbt(
+        ["run-operation", "validate_raw_files", "--no-partial-parse"],
+        raw_dir,
+        tmp_path / "contract.duckdb",
+        tmp_path / "target",
     )
 
 

@@ -21,22 +21,46 @@ nicknames as (
 ),
 
 blocking_keys as (
-    select contact_id, 'email' as block_type, match_email as block_key from contacts where match_email is not null
-    union all
-    select contact_id, 'phone', match_phone from contacts where match_phone is not null
-    union all
-    select contact_id, 'loyalty', match_loyalty from contacts where match_loyalty is not null
-    union all
-    select contact_id, 'postcode', country_code || ':' || postcode_key from contacts where postcode_key is not null
-    union all
-    select contact_id, 'birth_date', country_code || ':' || cast(date_of_birth as varchar)
-    from contacts where date_of_birth is not null
+    select
+        contact_id,
+        'email' as block_type,
+        match_email as block_key
+    from contacts
+    where match_email is not null
     union all
     select
         contact_id,
-        'name_city',
+        'phone' as block_type,
+        match_phone as block_key
+    from contacts
+    where match_phone is not null
+    union all
+    select
+        contact_id,
+        'loyalty' as block_type,
+        match_loyalty as block_key
+    from contacts
+    where match_loyalty is not null
+    union all
+    select
+        contact_id,
+        'postcode' as block_type,
+        country_code || ':' || postcode_key as block_key
+    from contacts
+    where postcode_key is not null
+    union all
+    select
+        contact_id,
+        'birth_date' as block_type,
+        country_code || ':' || cast(date_of_birth as varchar) as block_key
+    from contacts
+    where date_of_birth is not null
+    union all
+    select
+        contact_id,
+        'name_city' as block_type,
         least(first_name_canonical, last_name_key) || ':' || greatest(first_name_canonical, last_name_key)
-        || ':' || city_key
+        || ':' || city_key as block_key
     from contacts
     where first_name_canonical is not null and last_name_key is not null and city_key is not null
 ),
@@ -84,8 +108,14 @@ compared as (
     inner join contacts as contact_b on candidate_pairs.contact_id_b = contact_b.contact_id
     left join nicknames as nickname_pairs
         on
-            (contact_a.first_name_key = nickname_pairs.name_key and contact_b.first_name_key = nickname_pairs.nickname_key)
-            or (contact_b.first_name_key = nickname_pairs.name_key and contact_a.first_name_key = nickname_pairs.nickname_key)
+            (
+                contact_a.first_name_key = nickname_pairs.name_key
+                and contact_b.first_name_key = nickname_pairs.nickname_key
+            )
+            or (
+                contact_b.first_name_key = nickname_pairs.name_key
+                and contact_a.first_name_key = nickname_pairs.nickname_key
+            )
 ),
 
 judged as (
@@ -95,10 +125,10 @@ judged as (
             least(coalesce(first_name_similarity, 1), coalesce(last_name_similarity, 1)),
             coalesce(swapped_name_similarity, 0)
         ) as name_similarity,
-        coalesce(is_same_birth_date, false)::int
-        + coalesce(is_same_postcode, false)::int
+        cast(coalesce(is_same_birth_date, false) as int)
+        + cast(coalesce(is_same_postcode, false) as int)
         + coalesce(street_similarity >= {{ var('identity_street_similarity_min') }}, false)::int
-        + coalesce(is_same_phone, false)::int as evidence_points
+        + cast(coalesce(is_same_phone, false) as int) as evidence_points
     from compared
 ),
 

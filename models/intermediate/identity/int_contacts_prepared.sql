@@ -63,20 +63,41 @@ keyed as (
 ),
 
 identifier_use as (
-    select 'email' as identifier_type, email_match_key as identifier_value, count(*) as contacts_holding
-    from keyed where email_match_key is not null group by 1, 2
+    select
+        'email' as identifier_type,
+        email_match_key as identifier_value,
+        count(*) as contacts_holding
+    from keyed
+    where email_match_key is not null
+    group by 1, 2
     union all
-    select 'phone', phone_e164, count(*) from keyed where phone_e164 is not null group by 1, 2
+    select
+        'phone' as identifier_type,
+        phone_e164 as identifier_value,
+        count(*) as contacts_holding
+    from keyed
+    where phone_e164 is not null
+    group by 1, 2
     union all
-    select 'loyalty', loyalty_id, count(*) from keyed where loyalty_id is not null group by 1, 2
+    select
+        'loyalty' as identifier_type,
+        loyalty_id as identifier_value,
+        count(*) as contacts_holding
+    from keyed
+    where loyalty_id is not null
+    group by 1, 2
 ),
 
 shared_identifiers as (
-    select identifier_type, identifier_value
+    select
+        identifier_type,
+        identifier_value
     from identifier_use
     where contacts_holding > {{ var('identity_max_contacts_per_identifier') }}
     union
-    select identifier_type, identifier_value
+    select
+        identifier_type,
+        identifier_value
     from blocklist
 ),
 

@@ -1,0 +1,1 @@
+"""Quality benchmarks of the built warehouse against the generator's ground truth."""
