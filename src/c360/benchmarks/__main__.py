@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import identity
+from . import behaviour, identity
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,7 +22,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", help="write the figures as JSON here")
     args = parser.parse_args(argv)
     con = duckdb.connect(args.db, read_only=True)
-    report = {"warehouse": args.db, "truth": args.truth, "identity": identity.evaluate(con, Path(args.truth))}
+    report = {
+        "warehouse": args.db,
+        "truth": args.truth,
+        "identity": identity.evaluate(con, Path(args.truth)),
+        "behaviour": behaviour.evaluate(con, Path(args.truth)),
+    }
     print("identity resolution (pairwise over identifiers with a known true person)")
     print(f"  {'records':>32} {'precision':>9} {'recall':>7} {'f1':>7} {'split':>6} {'merged':>6}")
     for name, m in report["identity"].items():
@@ -30,6 +35,9 @@ def main(argv: list[str] | None = None) -> None:
             f"  {name:>18} {m['records']:>13,} {m['precision']:>9.4f} {m['recall']:>7.4f} {m['f1']:>7.4f}"
             f" {m['persons_split']:>6,} {m['customers_wrongly_merged']:>6,}"
         )
+    print("sessionisation and order attribution")
+    for key, value in report["behaviour"].items():
+        print(f"  {key:>34} {value}")
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
 

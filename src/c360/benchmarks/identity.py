@@ -81,7 +81,5 @@ def evaluate(
             "customers_wrongly_merged": int(merged),
         }
 
-    result = {"all_identifiers": pairs()}
-    for kind in ("contact_id", "email", "loyalty_id", "anonymous_id"):
-        result[f"{kind}_only"] = pairs(f"identifier_type = '{kind}'")
-    return result
+    # all identifiers; and CRM contacts alone (the record-deduplication view)
+    return {"all_identifiers": pairs(), "crm_contacts_only": pairs("identifier_type = 'contact_id'")}

@@ -1,0 +1,129 @@
+-- Web and app orders and in-store till transactions in one shape, with amounts in
+-- the reporting currency (`reporting_currency` var) at the fx_rates seed's rate
+-- for the month of the sale, refunds and cancellations netted out, and the buyer
+-- resolved to a customer where the data allows.
+--   completed, shipped: revenue (net = order total);
+--   refunded, returned: refunded in full (net 0, refund = order total);
+--   cancelled, pending: not revenue (net 0);
+--   till sales: revenue; a negative till amount is a return (net negative).
+with
+
+orders as (
+    select * from {{ ref('stg_shop__orders') }}
+),
+
+order_items as (
+    select * from {{ ref('stg_shop__order_items') }}
+),
+
+pos_transactions as (
+    select * from {{ ref('stg_pos__transactions') }}
+),
+
+identity_map as (
+    select * from {{ ref('int_identifiers_resolved') }}
+),
+
+fx_rates as (
+    select * from {{ ref('fx_rates') }}
+),
+
+order_lines as (
+    select
+        order_id,
+        count(*) as line_count,
+        cast(sum(quantity) as bigint) as units,
+        cast(sum(discount_amount) as decimal(18, 2)) as discount_amount
+    from order_items
+    group by 1
+),
+
+shop_sales as (
+    select
+        orders.order_id as sale_id,
+        'shop' as sale_source,
+        case
+            when orders.customer_ref_type = 'email' then 'email:' || orders.customer_email_match_key
+            else 'contact_id:' || orders.customer_ref
+        end as buyer_identifier_key,
+        orders.sales_channel,
+        orders.order_status,
+        orders.currency_code,
+        orders.total_amount as sale_amount,
+        coalesce(order_lines.discount_amount, 0) as discount_amount,
+        coalesce(order_lines.units, 0) as units,
+        coalesce(order_lines.line_count, 0) as line_count,
+        orders.order_status in ('completed', 'shipped') as is_revenue,
+        orders.order_status in ('refunded', 'returned') as is_refunded,
+        orders.ordered_at as sold_at
+    from orders
+    left join order_lines on orders.order_id = order_lines.order_id
+),
+
+till_sales as (
+    select
+        transaction_id as sale_id,
+        'pos' as sale_source,
+        'loyalty_id:' || loyalty_id as buyer_identifier_key,
+        'store' as sales_channel,
+        case when is_return then 'returned' else 'completed' end as order_status,
+        currency_code,
+        amount as sale_amount,
+        cast(0 as decimal(18, 2)) as discount_amount,
+        cast(null as bigint) as units,
+        cast(null as bigint) as line_count,
+        true as is_revenue,
+        false as is_refunded,
+        transacted_at as sold_at
+    from pos_transactions
+),
+
+sales as (
+    select * from shop_sales
+    union all
+    select * from till_sales
+),
+
+converted as (
+    select
+        sales.*,
+        identity_map.customer_id,
+        reporting_rate.units_per_gbp / sale_rate.units_per_gbp as fx_rate_to_reporting
+    from sales
+    left join identity_map on sales.buyer_identifier_key = identity_map.identifier_key
+    left join fx_rates as sale_rate
+        on
+            sales.currency_code = sale_rate.currency_code
+            and cast({{ dbt.date_trunc('month', 'sales.sold_at') }} as date) = sale_rate.rate_month
+    left join fx_rates as reporting_rate
+        on
+            reporting_rate.currency_code = '{{ var("reporting_currency") }}'
+            and sale_rate.rate_month = reporting_rate.rate_month
+),
+
+final as (
+    select
+        sale_id,
+        sale_source,
+        customer_id,
+        sales_channel,
+        order_status,
+        currency_code,
+        is_revenue,
+        is_refunded,
+        units,
+        line_count,
+        sale_amount,
+        discount_amount,
+        fx_rate_to_reporting,
+        cast(round(sale_amount * fx_rate_to_reporting, 2) as decimal(18, 2)) as sale_amount_reporting,
+        cast(round(discount_amount * fx_rate_to_reporting, 2) as decimal(18, 2)) as discount_amount_reporting,
+        cast(case when is_refunded then round(sale_amount * fx_rate_to_reporting, 2) else 0 end as decimal(18, 2))
+            as refund_amount_reporting,
+        cast(case when is_revenue then round(sale_amount * fx_rate_to_reporting, 2) else 0 end as decimal(18, 2))
+            as net_revenue_reporting,
+        sold_at
+    from converted
+)
+
+select * from final

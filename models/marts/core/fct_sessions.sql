@@ -1,0 +1,87 @@
+-- One row per web/app session (see int_web_events_sessionised for the rules).
+-- Traffic channel from the first event: email (utm_medium=email), paid/organic
+-- search (search engines), social, referral (any other referrer) or direct.
+-- A session of at least `bot_min_events` events at `bot_max_seconds_per_event`
+-- seconds per event or faster is a bot burst: kept here, flagged, and excluded
+-- from customer features.
+with
+
+events as (
+    select * from {{ ref('int_web_events_sessionised') }}
+),
+
+sessions as (
+    select
+        session_id,
+        visitor_key,
+        min(customer_id) as customer_id,
+        min(anonymous_id) as anonymous_id,
+        count(*) as events,
+        count(case when event_type = 'page_view' then 1 end) as page_views,
+        count(case when event_type = 'product_view' then 1 end) as product_views,
+        count(case when event_type = 'add_to_cart' then 1 end) as add_to_cart_events,
+        count(case when event_type = 'checkout' then 1 end) as checkout_events,
+        count(case when event_type = 'purchase' then 1 end) as purchase_events,
+        min(event_at) as started_at,
+        max(event_at) as ended_at
+    from events
+    group by 1, 2
+),
+
+first_events as (
+    select
+        session_id,
+        page_path as entry_page,
+        device_type,
+        referrer_host,
+        utm_medium
+    from events
+    where event_number_in_session = 1
+),
+
+last_events as (
+    select
+        session_id,
+        page_path as exit_page,
+        row_number() over (partition by session_id order by event_number_in_session desc) as reverse_position
+    from events
+),
+
+final as (
+    select
+        sessions.session_id,
+        sessions.customer_id,
+        sessions.anonymous_id,
+        sessions.visitor_key,
+        first_events.entry_page,
+        last_events.exit_page,
+        first_events.device_type,
+        case
+            when lower(first_events.utm_medium) = 'email' then 'email'
+            when first_events.referrer_host in ('google.com', 'bing.com', 'duckduckgo.com') then 'search'
+            when first_events.referrer_host in ('facebook.com', 'instagram.com', 't.co', 'x.com') then 'social'
+            when first_events.referrer_host is not null then 'referral'
+            else 'direct'
+        end as traffic_channel,
+        sessions.events,
+        sessions.page_views,
+        sessions.product_views,
+        sessions.add_to_cart_events,
+        sessions.checkout_events,
+        sessions.purchase_events,
+        {{ dbt.datediff('sessions.started_at', 'sessions.ended_at', 'second') }}
+            as duration_seconds,
+        sessions.purchase_events > 0 as is_converted,
+        sessions.events >= {{ var('bot_min_events') }}
+        and {{ dbt.datediff('sessions.started_at', 'sessions.ended_at', 'second') }}
+        <= sessions.events * {{ var('bot_max_seconds_per_event') }} as is_bot,
+        sessions.customer_id is not null as is_identified,
+        cast(sessions.started_at as date) as session_date,
+        sessions.started_at,
+        sessions.ended_at
+    from sessions
+    inner join first_events on sessions.session_id = first_events.session_id
+    inner join last_events on sessions.session_id = last_events.session_id and last_events.reverse_position = 1
+)
+
+select * from final

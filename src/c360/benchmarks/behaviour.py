@@ -1,0 +1,82 @@
+"""Sessionisation and order attribution against the generator's ground truth.
+
+Sessions: every clean web event has a true session (``_truth/event_sessions``) and
+a predicted one (``int_web_events_sessionised``). Reported: the share of true
+sessions recovered exactly (same events, no more, no fewer) and the adjusted Rand
+index of the two partitions of events, from contingency counts.
+Orders: the share of revenue orders with a customer whose identifiers mostly belong
+to the order's true person (RFM inputs are only as good as this attribution).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
+    """Needs the ``truth`` view of identity.evaluate."""
+    t = str(truth_dir)
+    con.execute(f"""
+        create or replace temp view event_pairs as
+        select e.session_id as predicted, s.session_id as actual
+        from int_web_events_sessionised e
+        inner join read_csv('{t}/event_sessions.csv', all_varchar = true) s using (event_id)
+    """)
+    n, sum_cells, sum_pred, sum_actual, exact, actual_sessions = con.execute("""
+        with cells as (select predicted, actual, count(*) as n from event_pairs group by 1, 2),
+        predicted as (select predicted, count(*) as n from event_pairs group by 1),
+        actual as (select actual, count(*) as n from event_pairs group by 1),
+        exact as (
+            select count(*) as n from cells
+            inner join predicted using (predicted)
+            inner join actual using (actual)
+            where cells.n = predicted.n and cells.n = actual.n
+        )
+        select
+            (select count(*) from event_pairs),
+            (select sum(n * (n - 1) / 2) from cells),
+            (select sum(n * (n - 1) / 2) from predicted),
+            (select sum(n * (n - 1) / 2) from actual),
+            (select n from exact),
+            (select count(*) from actual)
+    """).fetchone()
+    total_pairs = n * (n - 1) / 2
+    expected = sum_pred * sum_actual / total_pairs if total_pairs else 0
+    max_index = (sum_pred + sum_actual) / 2
+    ari = (sum_cells - expected) / (max_index - expected) if max_index != expected else 1.0
+
+    attributed, revenue_orders = con.execute(f"""
+        with truth_ids as (
+            select 'contact_id:' || contact_id as identifier_key, person_id
+            from read_csv('{t}/contacts.csv', all_varchar = true)
+            union all
+            select 'loyalty_id:' || upper(loyalty_id), person_id from read_csv('{t}/loyalty_ids.csv', all_varchar = true)
+            union all
+            select identifier_type || ':' || identifier_value, person_id from truth where identifier_type = 'email'
+        ),
+        customer_person as (
+            select customer_id, mode(person_id) as person_id
+            from customer_identity_map inner join truth_ids using (identifier_key)
+            group by 1
+        ),
+        true_orders as (
+            select order_id, person_id from read_csv('{t}/orders.csv', all_varchar = true)
+            union all
+            select transaction_id, person_id from read_csv('{t}/pos_transactions.csv', all_varchar = true)
+        )
+        select count(case when cp.person_id = t.person_id then 1 end), count(*)
+        from fct_orders o
+        inner join true_orders t using (order_id)
+        left join customer_person cp using (customer_id)
+        where o.is_revenue and (o.sale_source = 'shop' or o.customer_id is not null)
+    """).fetchone()
+    return {
+        "events": int(n),
+        "true_sessions": int(actual_sessions),
+        "sessions_recovered_exactly": round(exact / actual_sessions, 5) if actual_sessions else None,
+        "adjusted_rand_index": round(ari, 5),
+        "revenue_orders_evaluated": int(revenue_orders),
+        "orders_attributed_to_true_person": round(attributed / revenue_orders, 5) if revenue_orders else None,
+    }
