@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import behaviour, identity
+from . import behaviour, identity, segments
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> None:
         "truth": args.truth,
         "identity": identity.evaluate(con, Path(args.truth)),
         "behaviour": behaviour.evaluate(con, Path(args.truth)),
+        "segments": segments.evaluate(con, Path(args.truth)),
     }
     print("identity resolution (pairwise over identifiers with a known true person)")
     print(f"  {'records':>32} {'precision':>9} {'recall':>7} {'f1':>7} {'split':>6} {'merged':>6}")
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> None:
         )
     print("sessionisation and order attribution")
     for key, value in report["behaviour"].items():
+        print(f"  {key:>34} {value}")
+    print("segmentation")
+    for key, value in report["segments"].items():
         print(f"  {key:>34} {value}")
     if args.out:
         Path(args.out).write_text(json.dumps(report, indent=2) + "\n")

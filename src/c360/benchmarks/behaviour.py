@@ -19,7 +19,7 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
     """Needs the ``truth`` view of identity.evaluate."""
     t = str(truth_dir)
     con.execute(f"""
-        create or replace temp view event_pairs as
+        create or replace temp table event_pairs as
         select e.session_id as predicted, s.session_id as actual
         from int_web_events_sessionised e
         inner join read_csv('{t}/event_sessions.csv', all_varchar = true) s using (event_id)

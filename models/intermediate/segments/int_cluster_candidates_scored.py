@@ -1,0 +1,10 @@
+"""Every clustering candidate scored, one chosen (c360.segmentation.evaluate_candidates)."""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from c360.segmentation import evaluate_candidates
+
+    features = dbt.ref("customer_features_scaled").df()
+    outliers = dbt.ref("int_customer_outliers_detected").df()
+    return evaluate_candidates(features, outliers, dbt.config.get("segmentation"))

@@ -1,0 +1,11 @@
+"""Cluster, outlier flag and PCA coordinates per customer (c360.segmentation.assign_clusters)."""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from c360.segmentation import assign_clusters
+
+    features = dbt.ref("customer_features_scaled").df()
+    outliers = dbt.ref("int_customer_outliers_detected").df()
+    candidates = dbt.ref("int_cluster_candidates_scored").df()
+    return assign_clusters(features, outliers, candidates, dbt.config.get("segmentation"))

@@ -1,0 +1,191 @@
+"""Segmentation package on small synthetic frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from c360 import segmentation as S
+
+CONFIG = {
+    "silhouette_sample_size": 400,
+    "fit_sample_size": 2000,
+    "outlier_sample_size": 2000,
+    "stability_resamples": 3,
+}
+
+
+def _blobs(n_per=150, seed=0) -> pd.DataFrame:
+    """Four well-separated behaviour groups plus two extreme spenders."""
+    rng = np.random.default_rng(seed)
+    centers = [  # orders, monetary, aov, recency, tenure, sess, views, open, click, entropy, discount, inactive
+        (12, 2400, 200, 10, 600, 12, 60, 0.6, 0.2, 1.2, 0.05, 5),
+        (5, 300, 60, 30, 500, 6, 30, 0.5, 0.15, 0.8, 0.6, 20),
+        (1, 50, 50, 500, 700, 0, 0, 0.05, 0.0, 0.0, 0.02, 480),
+        (0, 0, 0, 700, 200, 15, 120, 0.3, 0.05, 0.0, 0.0, 3),
+    ]
+    rows = []
+    for g, c in enumerate(centers):
+        base = np.array(c, dtype=float)
+        noise = rng.normal(0, 0.08, (n_per, len(base))) * np.maximum(base, 0.05)
+        block = np.clip(base + noise, 0, None)
+        for i, values in enumerate(block):
+            rows.append(
+                {"customer_id": f"g{g}_{i:03d}", **dict(zip(S.FEATURES, values, strict=True)), "group": g}
+            )
+    frame = pd.DataFrame(rows)
+    for k, spend in enumerate((60000.0, 90000.0)):
+        extreme = frame.iloc[0].copy()
+        extreme["customer_id"], extreme["monetary_value"], extreme["orders_count"] = f"x{k}", spend, 150.0
+        extreme["avg_order_value"] = spend / 150
+        frame = pd.concat([frame, extreme.to_frame().T], ignore_index=True)
+    frame[S.FEATURES] = frame[S.FEATURES].astype(float)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def run():
+    features = _blobs()
+    outliers = S.detect_outliers(features, CONFIG)
+    candidates = S.evaluate_candidates(features, outliers, CONFIG)
+    clusters = S.assign_clusters(features, outliers, candidates, CONFIG)
+    profiles = S.profile_clusters(features, clusters, CONFIG)
+    return features, outliers, candidates, clusters, profiles
+
+
+def test_extreme_spenders_are_consensus_outliers_with_a_reason(run):
+    _, outliers, *_ = run
+    flagged = outliers.set_index("customer_id")
+    assert flagged.loc["x0", "is_outlier"] and flagged.loc["x1", "is_outlier"]
+    assert "high" in flagged.loc["x1", "outlier_reason"]
+    assert outliers["is_outlier"].mean() < 0.05
+
+
+def test_model_selection_finds_the_four_groups(run):
+    features, _, candidates, clusters, _ = run
+    chosen = candidates[candidates["is_chosen"]]
+    assert len(chosen) == 1
+    assert int(chosen["k"].iloc[0]) == 4
+    assert chosen["stability_ari"].iloc[0] > 0.9
+    assert chosen["warning"].iloc[0] is None
+    assert {"kmeans", "gmm", "dbscan"} <= set(candidates["algorithm"])
+    merged = clusters.merge(features[["customer_id", "group"]], on="customer_id")
+    # each true group sits in one cluster
+    assert (merged.groupby("group")["cluster_id"].nunique() == 1).all()
+
+
+def test_cluster_ids_are_ordered_by_monetary_value_and_outliers_assigned(run):
+    features, _, _, clusters, _ = run
+    merged = clusters.merge(features[["customer_id", "monetary_value"]], on="customer_id")
+    means = merged[~merged["is_outlier_assigned"]].groupby("cluster_id")["monetary_value"].mean()
+    assert list(means.index) == sorted(means.index)
+    assert means.is_monotonic_decreasing
+    assert merged.loc[merged["customer_id"].isin(["x0", "x1"]), "is_outlier_assigned"].all()
+    assert clusters[["pca_x", "pca_y"]].notna().all().all()
+
+
+def test_profiles_name_personas_and_rules(run):
+    *_, profiles = run
+    assert set(profiles["persona_family"]) <= set(S.PERSONAS)
+    assert profiles["persona"].is_unique
+    assert abs(profiles["share"].sum() - 1) < 1e-6
+    assert profiles["rules"].notna().any()
+    families = set(profiles["persona_family"])
+    assert "High-value loyalists" in families and "Window shoppers" in families
+
+
+def test_same_data_same_result():
+    features = _blobs(seed=3)
+    first = S.assign_clusters(
+        features,
+        S.detect_outliers(features, CONFIG),
+        S.evaluate_candidates(features, S.detect_outliers(features, CONFIG), CONFIG),
+        CONFIG,
+    )
+    second = S.assign_clusters(
+        features,
+        S.detect_outliers(features, CONFIG),
+        S.evaluate_candidates(features, S.detect_outliers(features, CONFIG), CONFIG),
+        CONFIG,
+    )
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_poor_quality_is_warned_not_hidden():
+    rng = np.random.default_rng(1)
+    noise = pd.DataFrame(rng.normal(5, 1, (600, len(S.FEATURES))).clip(0), columns=S.FEATURES)
+    noise.insert(0, "customer_id", [f"n{i}" for i in range(600)])
+    outliers = S.detect_outliers(noise, CONFIG)
+    candidates = S.evaluate_candidates(noise, outliers, CONFIG)
+    warning = candidates.loc[candidates["is_chosen"], "warning"].iloc[0]
+    assert warning and "silhouette" in warning
+
+
+@pytest.mark.parametrize(
+    "z,orders,expected",
+    [
+        (
+            {
+                "monetary_value": 1.2,
+                "orders_count": 0.9,
+                "discount_share": 0,
+                "recency_days": -1,
+                "views_90d": 0,
+            },
+            9,
+            "High-value loyalists",
+        ),
+        (
+            {
+                "monetary_value": 0,
+                "orders_count": 0.1,
+                "discount_share": 1.5,
+                "recency_days": 0,
+                "views_90d": 0,
+            },
+            4,
+            "Deal seekers",
+        ),
+        (
+            {
+                "monetary_value": -1,
+                "orders_count": -1,
+                "discount_share": 0,
+                "recency_days": 1.2,
+                "views_90d": -1,
+            },
+            1,
+            "Lapsed one-timers",
+        ),
+        (
+            {
+                "monetary_value": -1,
+                "orders_count": -1,
+                "discount_share": 0,
+                "recency_days": 0,
+                "views_90d": 2,
+            },
+            0.1,
+            "Window shoppers",
+        ),
+        (
+            {
+                "monetary_value": 0.2,
+                "orders_count": 0.3,
+                "discount_share": 0,
+                "recency_days": -0.6,
+                "views_90d": 0,
+            },
+            5,
+            "Regulars",
+        ),
+        (
+            {"monetary_value": 0, "orders_count": 0, "discount_share": 0, "recency_days": 0, "views_90d": 0},
+            2,
+            "Occasional buyers",
+        ),
+    ],
+)
+def test_persona_rule(z, orders, expected):
+    assert S.persona_for(pd.Series(z), orders) == expected
