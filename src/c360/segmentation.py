@@ -44,12 +44,12 @@ DEFAULTS = {
     "random_state": 42,
     "z_threshold": 3.0,
     "contamination": 0.01,
-    "outlier_sample_size": 20_000,
+    "outlier_sample_size": 10_000,
     "lof_neighbors": 20,
     "k_min": 2,
     "k_max": 8,
     "min_segments": 4,
-    "fit_sample_size": 20_000,
+    "fit_sample_size": 10_000,
     "silhouette_sample_size": 5_000,
     "stability_resamples": 5,
     "dbscan_sample_size": 5_000,
@@ -105,12 +105,12 @@ def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.Da
     z_max = abs_z.max(axis=1)
     sample = _sample(n, cfg["outlier_sample_size"], rng)
 
-    forest = IsolationForest(n_estimators=200, random_state=cfg["random_state"]).fit(x[sample])
+    forest = IsolationForest(n_estimators=100, random_state=cfg["random_state"]).fit(x[sample])
     forest_scores = forest.score_samples(x)
     forest_cut = np.quantile(forest.score_samples(x[sample]), cfg["contamination"])
 
     neighbors = min(cfg["lof_neighbors"], max(len(sample) - 1, 1))
-    lof = LocalOutlierFactor(n_neighbors=neighbors, novelty=True).fit(x[sample])
+    lof = LocalOutlierFactor(n_neighbors=neighbors, novelty=True, algorithm="brute").fit(x[sample])
     lof_scores = lof.score_samples(x)
     lof_cut = np.quantile(lof.score_samples(x[sample]), cfg["contamination"])
 

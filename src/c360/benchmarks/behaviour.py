@@ -24,24 +24,31 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
         from int_web_events_sessionised e
         inner join read_csv('{t}/event_sessions.csv', all_varchar = true) s using (event_id)
     """)
-    n, sum_cells, sum_pred, sum_actual, exact, actual_sessions = con.execute("""
-        with cells as (select predicted, actual, count(*) as n from event_pairs group by 1, 2),
-        predicted as (select predicted, count(*) as n from event_pairs group by 1),
-        actual as (select actual, count(*) as n from event_pairs group by 1),
-        exact as (
-            select count(*) as n from cells
-            inner join predicted using (predicted)
-            inner join actual using (actual)
-            where cells.n = predicted.n and cells.n = actual.n
-        )
-        select
-            (select count(*) from event_pairs),
-            (select sum(n * (n - 1) / 2) from cells),
-            (select sum(n * (n - 1) / 2) from predicted),
-            (select sum(n * (n - 1) / 2) from actual),
-            (select n from exact),
-            (select count(*) from actual)
-    """).fetchone()
+    con.execute("""
+        create or replace temp table session_cells as
+        select predicted, actual, count(*) as n from event_pairs group by 1, 2
+    """)
+    con.execute(
+        "create or replace temp table predicted_sizes as select predicted, count(*) as n from event_pairs group by 1"
+    )
+    con.execute(
+        "create or replace temp table actual_sizes as select actual, count(*) as n from event_pairs group by 1"
+    )
+
+    def scalar(sql: str) -> float:
+        return con.execute(sql).fetchone()[0] or 0
+
+    n = scalar("select count(*) from event_pairs")
+    sum_cells = scalar("select sum(n * (n - 1) / 2) from session_cells")
+    sum_pred = scalar("select sum(n * (n - 1) / 2) from predicted_sizes")
+    sum_actual = scalar("select sum(n * (n - 1) / 2) from actual_sizes")
+    actual_sessions = scalar("select count(*) from actual_sizes")
+    exact = scalar("""
+        select count(*)
+        from session_cells as c
+        inner join predicted_sizes as p on c.predicted = p.predicted and c.n = p.n
+        inner join actual_sizes as a on c.actual = a.actual and c.n = a.n
+    """)
     total_pairs = n * (n - 1) / 2
     expected = sum_pred * sum_actual / total_pairs if total_pairs else 0
     max_index = (sum_pred + sum_actual) / 2
