@@ -26,5 +26,8 @@ step "dbt build on the test data"
 rm -f target/test.duckdb
 C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt build
 
+step "dbt docs generate"
+C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt docs generate --quiet
+
 step "pytest"
 C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" python -m pytest

@@ -53,101 +53,102 @@ contact_clusters as (
     inner join clusters on contacts.contact_id = clusters.contact_id
 ),
 
-email_sightings as (
+sightings as (
+    -- every time an email or loyalty id appears, from contacts and activity
     select
-        email_match_key,
+        'email' as identifier_type,
+        email_match_key as identifier_value,
         first_seen_at
     from contact_clusters
     where email_match_key is not null
     union all
     select
-        customer_email_match_key,
-        ordered_at
+        'email' as identifier_type,
+        customer_email_match_key as identifier_value,
+        ordered_at as first_seen_at
     from orders
     where customer_email_match_key is not null
     union all
     select
-        email_match_key,
-        event_at
+        'email' as identifier_type,
+        email_match_key as identifier_value,
+        event_at as first_seen_at
     from email_events
     union all
     select
-        email_match_key,
-        recorded_at
+        'email' as identifier_type,
+        email_match_key as identifier_value,
+        recorded_at as first_seen_at
     from consent_records
     union all
     select
-        email_match_key,
-        requested_at
-    from erasure_requests
-),
-
-email_holders as (
-    select
-        email_match_key,
-        count(distinct cluster_key) as clusters_holding,
-        min(cluster_key) as cluster_key,
-        bool_or(has_shared_email) as is_shared
-    from contact_clusters
-    where email_match_key is not null
-    group by 1
-),
-
-emails as (
-    select
         'email' as identifier_type,
-        email_sightings.email_match_key as identifier_value,
-        min(email_sightings.first_seen_at) as first_seen_at,
-        case
-            when not coalesce(email_holders.is_shared, false) and email_holders.clusters_holding = 1
-                then email_holders.cluster_key
-        end as cluster_key,
-        coalesce(email_holders.is_shared, false) or coalesce(email_holders.clusters_holding, 0) > 1
-            as is_shared_identifier
-    from email_sightings
-    left join email_holders on email_sightings.email_match_key = email_holders.email_match_key
-    group by 2, 4, 5
-),
-
-loyalty_sightings as (
+        email_match_key as identifier_value,
+        requested_at as first_seen_at
+    from erasure_requests
+    union all
     select
-        loyalty_id,
+        'loyalty_id' as identifier_type,
+        loyalty_id as identifier_value,
         first_seen_at
     from contact_clusters
     where loyalty_id is not null
     union all
     select
-        loyalty_id,
-        transacted_at
+        'loyalty_id' as identifier_type,
+        loyalty_id as identifier_value,
+        transacted_at as first_seen_at
     from pos_transactions
     where loyalty_id is not null
 ),
 
-loyalty_holders as (
+holdings as (
+    -- which contact clusters hold each email and loyalty id
     select
-        loyalty_id,
-        count(distinct cluster_key) as clusters_holding,
-        min(cluster_key) as cluster_key,
-        bool_or(has_shared_loyalty) as is_shared
+        'email' as identifier_type,
+        email_match_key as identifier_value,
+        cluster_key,
+        has_shared_email as is_shared
     from contact_clusters
-    where loyalty_id is not null
-    group by 1
-),
-
-loyalty_ids as (
+    where email_match_key is not null
+    union all
     select
         'loyalty_id' as identifier_type,
-        loyalty_sightings.loyalty_id as identifier_value,
-        min(loyalty_sightings.first_seen_at) as first_seen_at,
+        loyalty_id as identifier_value,
+        cluster_key,
+        has_shared_loyalty as is_shared
+    from contact_clusters
+    where loyalty_id is not null
+),
+
+holders as (
+    select
+        identifier_type,
+        identifier_value,
+        count(distinct cluster_key) as clusters_holding,
+        min(cluster_key) as cluster_key,
+        bool_or(is_shared) as is_shared
+    from holdings
+    group by 1, 2
+),
+
+held_identifiers as (
+    select
+        sightings.identifier_type,
+        sightings.identifier_value,
+        min(sightings.first_seen_at) as first_seen_at,
         case
-            when not coalesce(loyalty_holders.is_shared, false) and loyalty_holders.clusters_holding = 1
-                then loyalty_holders.cluster_key
+            when not coalesce(holders.is_shared, false) and holders.clusters_holding = 1
+                then holders.cluster_key
         end as cluster_key,
-        coalesce(loyalty_holders.is_shared, false) or coalesce(loyalty_holders.clusters_holding, 0) > 1
+        coalesce(holders.is_shared, false) or coalesce(holders.clusters_holding, 0) > 1
             as is_shared_identifier
-    from loyalty_sightings
-    left join loyalty_holders on loyalty_sightings.loyalty_id = loyalty_holders.loyalty_id
-    group by 2, 4, 5
+    from sightings
+    left join holders
+        on
+            sightings.identifier_type = holders.identifier_type
+            and sightings.identifier_value = holders.identifier_value
+    group by 1, 2, 4, 5
 ),
 
 logins as (
@@ -181,9 +182,7 @@ identifiers as (
         false as is_shared_identifier
     from contact_clusters
     union all
-    select * from emails
-    union all
-    select * from loyalty_ids
+    select * from held_identifiers
     union all
     select * from anonymous_ids
 ),
