@@ -17,7 +17,9 @@ C360_DUCKDB_PATH=target/lint.duckdb dbt parse --quiet
 dbt-bouncer run --config-file dbt-bouncer.yml
 
 step "sqlfluff lint"
-C360_DUCKDB_PATH=target/lint.duckdb sqlfluff lint models tests analyses snapshots --processes 2
+C360_DUCKDB_PATH=target/lint.duckdb sqlfluff lint models tests analyses snapshots --processes 2 2>&1 | tee target/sqlfluff.log
+# a file dbt could not compile is skipped by sqlfluff with only a warning: treat it as a failure
+if grep -q "Skipped file" target/sqlfluff.log; then echo "sqlfluff skipped a file (see above)" >&2; exit 1; fi
 
 step "assemble test data"
 python -m c360.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw

@@ -1,0 +1,29 @@
+-- Everything a segment definition may test, one row per customer: every column of
+-- customer_features plus the customer's cluster, persona and persona family.
+with
+
+customer_features as (
+    select * from {{ ref('customer_features') }}
+),
+
+customer_clusters as (
+    select * from {{ ref('customer_clusters') }}
+),
+
+cluster_profiles as (
+    select * from {{ ref('cluster_profiles') }}
+),
+
+joined as (
+    select
+        customer_features.*,
+        customer_clusters.cluster_id,
+        cluster_profiles.persona,
+        cluster_profiles.persona_family
+    from customer_features
+    left join customer_clusters on customer_features.customer_id = customer_clusters.customer_id
+    left join cluster_profiles on customer_clusters.cluster_id = cluster_profiles.cluster_id
+)
+
+-- every feature column passes through, so a new feature is usable in rules without edits here
+select * from joined  -- noqa: AM04

@@ -1,0 +1,35 @@
+-- Segment membership, customer x segment, recomputed on every run from the rules in
+-- the segment_definitions seed (compiled by the segment_membership_sql macro), with
+-- each customer's primary segment: the member segment with the lowest priority number.
+with
+
+definitions as (
+    select distinct
+        segment_id,
+        segment_name,
+        segment_type,
+        priority
+    from {{ ref('segment_definitions') }}
+),
+
+members as (
+    {{ segment_membership_sql(ref('segment_definitions'), ref('int_segment_inputs_joined')) }}
+),
+
+final as (
+    select
+        members.customer_id || ':' || members.segment_id as customer_segment_id,
+        members.customer_id,
+        members.segment_id,
+        definitions.segment_name,
+        definitions.segment_type,
+        definitions.priority,
+        row_number() over (
+            partition by members.customer_id order by definitions.priority, members.segment_id
+        ) = 1 as is_primary_segment,
+        {{ as_of_date() }} as as_of_date
+    from members
+    inner join definitions on members.segment_id = definitions.segment_id
+)
+
+select * from final
