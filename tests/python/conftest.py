@@ -8,8 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from dbt_runner import PROJECT_DIR
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ build with a message naming the file and the column."""
 from __future__ import annotations
 
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -68,4 +67,3 @@ def test_extra_columns_are_allowed(sample_dir, tmp_path):
         csv.writer(fh).writerow([*RAW_COLUMNS["products"], "supplier"])
     result = _validate(raw, tmp_path)
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
-    shutil.rmtree(raw)

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from . import identity
+
 
 def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
-    """Needs the ``truth`` view of identity.evaluate."""
     t = str(truth_dir)
     con.execute(f"""
         create or replace temp table event_pairs as
@@ -56,12 +57,9 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
 
     attributed, revenue_orders = con.execute(f"""
         with truth_ids as (
-            select 'contact_id:' || contact_id as identifier_key, person_id
-            from read_csv('{t}/contacts.csv', all_varchar = true)
-            union all
-            select 'loyalty_id:' || upper(loyalty_id), person_id from read_csv('{t}/loyalty_ids.csv', all_varchar = true)
-            union all
-            select identifier_type || ':' || identifier_value, person_id from truth where identifier_type = 'email'
+            select identifier_type || ':' || identifier_value as identifier_key, person_id
+            from ({identity.truth_sql(truth_dir)}) as truth
+            where identifier_type <> 'anonymous_id'
         ),
         customer_person as (
             select customer_id, mode(person_id) as person_id
