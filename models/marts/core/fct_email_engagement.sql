@@ -19,3 +19,4 @@ select
     email_events.event_at
 from email_events
 left join identifiers on identifiers.identifier_key = 'email:' || email_events.email_match_key
+where {{ is_not_erased('identifiers.customer_id') }}

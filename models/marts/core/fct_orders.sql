@@ -29,3 +29,4 @@ select
     cast(sold_at as date) as order_date,
     sold_at as ordered_at
 from sales
+where {{ is_not_erased('sales.customer_id') }}

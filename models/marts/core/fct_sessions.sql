@@ -82,6 +82,7 @@ final as (
     from sessions
     inner join first_events on sessions.session_id = first_events.session_id
     inner join last_events on sessions.session_id = last_events.session_id and last_events.reverse_position = 1
+    where {{ is_not_erased('sessions.customer_id') }}
 )
 
 select * from final

@@ -15,3 +15,4 @@ select
     is_shared_identifier,
     first_seen_at
 from identifiers
+where {{ is_not_erased('identifiers.customer_id') }}

@@ -82,6 +82,9 @@ final as (
     left join identifiers as customer_b on evidence.contact_id_b = customer_b.identifier_value
     left join clusters as cluster_a on evidence.contact_id_a = cluster_a.contact_id
     left join clusters as cluster_b on evidence.contact_id_b = cluster_b.contact_id
+    where
+        {{ is_not_erased('customer_a.customer_id') }}
+        and {{ is_not_erased('customer_b.customer_id') }}
 )
 
 select * from final

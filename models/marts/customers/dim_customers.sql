@@ -136,6 +136,7 @@ final as (
     left join birth_date_survivors on customer_summary.customer_id = birth_date_survivors.customer_id
     left join address_survivors on customer_summary.customer_id = address_survivors.customer_id
     left join loyalty_survivors on customer_summary.customer_id = loyalty_survivors.customer_id
+    where {{ is_not_erased('customer_summary.customer_id') }}
 )
 
 select * from final

@@ -1,9 +1,18 @@
 -- Every clean record that names a person (contacts, orders, till sales with a
--- loyalty card, email events, consent records) resolves to exactly one customer.
+-- loyalty card, email events, consent records) resolves to exactly one customer, and
+-- is in customer_identity_map unless that customer is being erased.
 with
 
 identity_map as (
+    select * from {{ ref('int_identifiers_resolved') }}
+),
+
+published_map as (
     select * from {{ ref('customer_identity_map') }}
+),
+
+customers_erased as (
+    select * from {{ ref('int_customers_erased') }}
 ),
 
 records as (
@@ -50,11 +59,15 @@ matched as (
     select
         records.source_table,
         records.record_id,
-        count(identity_map.customer_id) as customers
+        count(identity_map.customer_id) as customers,
+        count(published_map.customer_id) as published_customers,
+        count(customers_erased.customer_id) as erased_customers
     from records
     left join identity_map on records.identifier_key = identity_map.identifier_key
+    left join published_map on records.identifier_key = published_map.identifier_key
+    left join customers_erased on identity_map.customer_id = customers_erased.customer_id
     group by 1, 2
 )
 
 select * from matched
-where customers <> 1
+where customers <> 1 or published_customers + erased_customers <> 1
