@@ -7,8 +7,9 @@
     columns and must be numbers for numeric ones.
     Fails the build, naming the segment, on an unknown column, an unknown operator,
     a non-numeric value for a numeric column, or a missing value.
+    segment_type ('dynamic' or 'static') compiles only the segments of that type.
 #}
-{% macro segment_membership_sql(definitions_relation, inputs_relation) %}
+{% macro segment_membership_sql(definitions_relation, inputs_relation, segment_type=none) %}
     {% set placeholder = "select cast(null as varchar) as customer_id, cast(null as varchar) as segment_id where false" %}
     {#- at parse time, and when linting before the seed and inputs exist, compile to an empty select -#}
     {% if not execute or load_relation(definitions_relation) is none or load_relation(inputs_relation) is none %}
@@ -20,7 +21,9 @@
     {% endfor %}
     {% set rows = run_query(
         "select segment_id, condition_group, column_name, operator, value from "
-        ~ definitions_relation ~ " order by segment_id, condition_group, column_name, operator, value"
+        ~ definitions_relation
+        ~ (" where segment_type = '" ~ segment_type ~ "'" if segment_type else "")
+        ~ " order by segment_id, condition_group, column_name, operator, value"
     ) %}
     {% set segments = {} %}
     {% for row in rows %}

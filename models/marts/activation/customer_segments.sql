@@ -1,6 +1,8 @@
--- Segment membership, customer x segment, recomputed on every run from the rules in
--- the segment_definitions seed (compiled by the segment_membership_sql macro), with
--- each customer's primary segment: the member segment with the lowest priority number.
+-- Segment membership, customer x segment: dynamic segments recomputed on every run
+-- from the rules in the segment_definitions seed (compiled by the
+-- segment_membership_sql macro), static segments as frozen at their last refresh
+-- (int_segment_members_frozen), with each customer's primary segment: the member
+-- segment with the lowest priority number.
 with
 
 definitions as (
@@ -12,8 +14,30 @@ definitions as (
     from {{ ref('segment_definitions') }}
 ),
 
+inputs as (
+    select * from {{ ref('int_segment_inputs_joined') }}
+),
+
+frozen_members as (
+    select * from {{ ref('int_segment_members_frozen') }}
+),
+
+dynamic_members as (
+    {{ segment_membership_sql(ref('segment_definitions'), ref('int_segment_inputs_joined'), 'dynamic') }}
+),
+
 members as (
-    {{ segment_membership_sql(ref('segment_definitions'), ref('int_segment_inputs_joined')) }}
+    select
+        customer_id,
+        segment_id
+    from dynamic_members
+    union all
+    -- a frozen member whose customer no longer exists (erased, or merged into another) drops out
+    select
+        frozen_members.customer_id,
+        frozen_members.segment_id
+    from frozen_members
+    inner join inputs on frozen_members.customer_id = inputs.customer_id
 ),
 
 final as (

@@ -1,0 +1,88 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='feature_bin_run_id',
+        on_schema_change='fail',
+    )
+}}
+-- The distribution of every model input per build: quantile bins (drift_bins of
+-- them; tied values merge bins) with their edges and the share of customers in each.
+-- The next build measures its drift against these bins (feature_drift_history).
+with
+
+features as (
+    select * from {{ ref('customer_features_scaled') }}
+),
+
+feature_values as (
+    {{ unpivot_features('features') }}
+),
+
+tiles as (
+    select
+        feature_name,
+        feature_value,
+        ntile({{ var('drift_bins') }}) over (partition by feature_name order by feature_value) as tile
+    from feature_values
+),
+
+tile_edges as (
+    select distinct
+        feature_name,
+        max(feature_value) as upper_edge
+    from tiles
+    group by feature_name, tile
+),
+
+numbered as (
+    select
+        feature_name,
+        upper_edge,
+        lag(upper_edge) over (partition by feature_name order by upper_edge) as lower_edge,
+        row_number() over (partition by feature_name order by upper_edge) as bin_number,
+        count(*) over (partition by feature_name) as bins
+    from tile_edges
+),
+
+bins as (
+    -- the first bin is open below and the last open above, so any later value has a bin
+    select
+        feature_name,
+        bin_number,
+        lower_edge,
+        case when bin_number < bins then upper_edge end as upper_edge
+    from numbered
+),
+
+counts as (
+    select
+        bins.feature_name,
+        bins.bin_number,
+        bins.lower_edge,
+        bins.upper_edge,
+        count(*) as customers
+    from bins
+    inner join feature_values
+        on
+            bins.feature_name = feature_values.feature_name
+            and (bins.lower_edge is null or feature_values.feature_value > bins.lower_edge)
+            and (bins.upper_edge is null or feature_values.feature_value <= bins.upper_edge)
+    group by 1, 2, 3, 4
+),
+
+final as (
+    select
+        '{{ invocation_id }}:' || feature_name || ':' || cast(bin_number as varchar) as feature_bin_run_id,
+        '{{ invocation_id }}' as run_id,
+        feature_name,
+        bin_number,
+        lower_edge,
+        upper_edge,
+        customers,
+        customers * 1.0 / sum(customers) over (partition by feature_name) as share,
+        {{ as_of_date() }} as as_of_date,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at
+    from counts
+)
+
+select * from final
