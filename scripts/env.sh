@@ -6,3 +6,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 raw_dir="${C360_RAW_DIR:-data/sample}"
 case "$raw_dir" in /*) ;; *) raw_dir="$PWD/$raw_dir" ;; esac
 export C360_RAW_DIR="$raw_dir"
+# Audience exports are written under C360_EXPORT_DIR; DuckDB creates the per-export
+# folders but not their parent.
+export C360_EXPORT_DIR="${C360_EXPORT_DIR:-$PWD/exports}"
+mkdir -p "$C360_EXPORT_DIR"

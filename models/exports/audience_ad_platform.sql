@@ -1,0 +1,43 @@
+{{
+    config(
+        materialized='external',
+        format='csv',
+        options={'partition_by': 'segment_id', 'overwrite': true, 'header': true},
+    )
+}}
+-- depends_on: {{ ref('audience_folders_cleared') }}
+-- Audience file for the ad platform (customer match): one CSV per segment routed to
+-- it, customers with advertising consent only, identified by nothing but the
+-- SHA-256 of their normalised email.
+with
+
+routes as (
+    select * from {{ ref('audience_exports') }}
+    where destination = 'ad_platform'
+),
+
+customer_segments as (
+    select * from {{ ref('customer_segments') }}
+),
+
+consents as (
+    select * from {{ ref('customer_consents') }}
+    where consent_purpose = 'advertising' and is_consented
+),
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+final as (
+    select distinct
+        {{ sha256_hex('customers.email') }} as hashed_email,
+        customer_segments.segment_id
+    from customer_segments
+    inner join routes on customer_segments.segment_id = routes.segment_id
+    inner join consents on customer_segments.customer_id = consents.customer_id
+    inner join customers on customer_segments.customer_id = customers.customer_id
+    where customers.email is not null
+)
+
+select * from final
