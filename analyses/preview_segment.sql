@@ -6,7 +6,9 @@
 -- One result set: section says which part a row belongs to, detail what its numbers
 -- mean (for sample rows, segment_value is the member's monetary value).
 {% set segment_id = var('preview_segment_id', 'active_buyers') %}
-{% set profile_columns = ['orders_count', 'monetary_value', 'recency_days', 'sessions_90d', 'email_open_rate', 'engagement_score'] %}
+{% set profile_columns = [
+    'orders_count', 'monetary_value', 'recency_days', 'sessions_90d', 'email_open_rate', 'engagement_score',
+] %}
 with
 
 customer_segments as (
@@ -26,7 +28,7 @@ members as (
             and customer_segments.segment_id = '{{ segment_id }}'
 ),
 
-size as (
+segment_size as (
     select
         'size' as section,
         'members' as item,
@@ -50,19 +52,34 @@ profile as (
     {% endfor %}
 ),
 
+segment_sizes as (
+    select
+        segment_id,
+        count(*) as segment_members
+    from customer_segments
+    group by 1
+),
+
+shared as (
+    select
+        other_segments.segment_id,
+        count(*) as shared_members
+    from members
+    inner join customer_segments as other_segments
+        on members.customer_id = other_segments.customer_id and other_segments.segment_id <> '{{ segment_id }}'
+    group by 1
+),
+
 overlap as (
     select
         'overlap' as section,
-        others.segment_id as item,
-        cast(count(*) as double) as segment_value,
-        cast((select count(*) from customer_segments as s where s.segment_id = others.segment_id) as double)
-            as population_value,
-        count(*) * 1.0 / nullif((select count(*) from members), 0) as ratio,
-        'shared members / this segment''s members' as detail
-    from members
-    inner join customer_segments as others
-        on members.customer_id = others.customer_id and others.segment_id <> '{{ segment_id }}'
-    group by others.segment_id
+        shared.segment_id as item,
+        cast(shared.shared_members as double) as segment_value,
+        cast(segment_sizes.segment_members as double) as population_value,
+        shared.shared_members * 1.0 / nullif((select count(*) from members), 0) as ratio,
+        'shared members / this segment''s members; population_value: the other segment''s size' as detail
+    from shared
+    inner join segment_sizes on shared.segment_id = segment_sizes.segment_id
 ),
 
 sample_members as (
@@ -80,12 +97,12 @@ sample_members as (
             'persona ' || persona
         ) as detail
     from members
-    order by customer_id
+    order by 2
     limit 10
 ),
 
 preview as (
-    select * from size
+    select * from segment_size
     union all
     select * from profile
     union all

@@ -25,11 +25,14 @@ step "assemble test data"
 python -m c360.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw
 
 step "dbt build on the test data"
-rm -f target/test.duckdb
+rm -rf target/test.duckdb target/test_exports
+mkdir -p target/test_exports
+export C360_EXPORT_DIR="$PWD/target/test_exports"
 C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt build
 
 step "dbt docs generate"
 C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt docs generate --quiet
 
 step "pytest"
-C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" python -m pytest
+C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" C360_TEST_EXPORT_DIR=target/test_exports \
+    python -m pytest

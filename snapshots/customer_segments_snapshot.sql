@@ -13,9 +13,9 @@
 -- Segment membership history: one row per spell of a customer in a segment, opened
 -- (valid_from) by the build that first found the customer in the segment and closed
 -- (valid_to) by the build that no longer did. Customers being erased are deleted.
-select
-    customer_segment_id,
-    customer_id,
-    segment_id
-from {{ ref('customer_segments') }}
+    select
+        customer_segment_id,
+        customer_id,
+        segment_id
+    from {{ ref('customer_segments') }}
 {% endsnapshot %}

@@ -29,6 +29,15 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
+personal_emails as (
+    -- an email several customers hold (a placeholder, a shared household inbox) is never exported
+    select email
+    from customers
+    where email is not null
+    group by 1
+    having count(*) = 1
+),
+
 final as (
     select
         customer_segments.customer_id,
@@ -39,7 +48,7 @@ final as (
     inner join routes on customer_segments.segment_id = routes.segment_id
     inner join consents on customer_segments.customer_id = consents.customer_id
     inner join customers on customer_segments.customer_id = customers.customer_id
-    where customers.email is not null
+    inner join personal_emails on customers.email = personal_emails.email
 )
 
 select * from final

@@ -14,10 +14,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
 def dbt(args: list[str], raw_dir: Path, db_path: Path, target_dir: Path) -> subprocess.CompletedProcess:
+    exports = Path(target_dir) / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "C360_RAW_DIR": str(raw_dir),
         "C360_DUCKDB_PATH": str(db_path),
+        "C360_EXPORT_DIR": str(exports),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
     }
     exe = Path(sys.executable).parent / "dbt"

@@ -12,21 +12,6 @@ segment_sizes as (
     select * from {{ ref('segment_size_history') }}
 ),
 
-latest_feature_run as (
-    select run_id
-    from feature_drift
-    order by run_started_at desc, run_id desc
-    limit 1
-),
-
-segment_runs as (
-    select
-        run_id,
-        run_started_at,
-        row_number() over (order by run_started_at desc, run_id desc) as recency_rank
-    from (select distinct run_id, run_started_at from segment_sizes) as runs
-),
-
 segment_mix as (
     -- share of customers per primary segment, and the share in no segment
     select
@@ -43,19 +28,51 @@ segment_mix as (
     group by 1
 ),
 
+latest_feature_run as (
+    select
+        run_id,
+        run_started_at
+    from feature_drift
+    order by 2 desc, 1 desc
+    limit 1
+),
+
+segment_run_times as (
+    select distinct
+        run_id,
+        run_started_at
+    from segment_sizes
+),
+
+segment_runs as (
+    select
+        run_id,
+        run_started_at,
+        row_number() over (order by run_started_at desc, run_id desc) as recency_rank
+    from segment_run_times
+),
+
+latest_mix as (
+    select segment_mix.*
+    from segment_mix
+    inner join segment_runs on segment_mix.run_id = segment_runs.run_id
+    where segment_runs.recency_rank = 1
+),
+
+previous_mix as (
+    select segment_mix.*
+    from segment_mix
+    inner join segment_runs on segment_mix.run_id = segment_runs.run_id
+    where segment_runs.recency_rank = 2
+),
+
 mix_pairs as (
     select
-        coalesce(latest.segment_id, previous.segment_id) as segment_id,
-        coalesce(latest.primary_share, 0) as current_share,
-        coalesce(previous.primary_share, 0) as previous_share
-    from (
-        select segment_mix.* from segment_mix
-        inner join segment_runs on segment_mix.run_id = segment_runs.run_id and segment_runs.recency_rank = 1
-    ) as latest
-    full outer join (
-        select segment_mix.* from segment_mix
-        inner join segment_runs on segment_mix.run_id = segment_runs.run_id and segment_runs.recency_rank = 2
-    ) as previous on latest.segment_id = previous.segment_id
+        coalesce(latest_mix.segment_id, previous_mix.segment_id) as segment_id,
+        coalesce(latest_mix.primary_share, 0) as current_share,
+        coalesce(previous_mix.primary_share, 0) as previous_share
+    from latest_mix
+    full outer join previous_mix on latest_mix.segment_id = previous_mix.segment_id
 ),
 
 segment_psi as (

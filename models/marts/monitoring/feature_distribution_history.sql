@@ -26,12 +26,21 @@ tiles as (
     from feature_values
 ),
 
-tile_edges as (
-    select distinct
+tile_maxima as (
+    select
         feature_name,
+        tile,
         max(feature_value) as upper_edge
     from tiles
-    group by feature_name, tile
+    group by 1, 2
+),
+
+tile_edges as (
+    -- tied values can end several tiles: they make one edge
+    select distinct
+        feature_name,
+        upper_edge
+    from tile_maxima
 ),
 
 numbered as (
@@ -61,10 +70,10 @@ counts as (
         bins.lower_edge,
         bins.upper_edge,
         count(*) as customers
-    from bins
-    inner join feature_values
+    from feature_values
+    inner join bins
         on
-            bins.feature_name = feature_values.feature_name
+            feature_values.feature_name = bins.feature_name
             and (bins.lower_edge is null or feature_values.feature_value > bins.lower_edge)
             and (bins.upper_edge is null or feature_values.feature_value <= bins.upper_edge)
     group by 1, 2, 3, 4
@@ -79,7 +88,7 @@ final as (
         lower_edge,
         upper_edge,
         customers,
-        customers * 1.0 / sum(customers) over (partition by feature_name) as share,
+        customers * 1.0 / sum(customers) over (partition by feature_name) as share,  -- noqa: RF04
         {{ as_of_date() }} as as_of_date,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at
     from counts

@@ -28,7 +28,7 @@ previous_run as (
         run_started_at
     from history
     where run_id <> '{{ invocation_id }}'
-    order by run_started_at desc, run_id desc
+    order by 2 desc, 1 desc
     limit 1
 ),
 
@@ -48,8 +48,8 @@ current_counts as (
     left join feature_values
         on
             previous_bins.feature_name = feature_values.feature_name
-            and (previous_bins.lower_edge is null or feature_values.feature_value > previous_bins.lower_edge)
-            and (previous_bins.upper_edge is null or feature_values.feature_value <= previous_bins.upper_edge)
+            and (previous_bins.lower_edge is null or previous_bins.lower_edge < feature_values.feature_value)
+            and (previous_bins.upper_edge is null or previous_bins.upper_edge >= feature_values.feature_value)
     group by 1, 2, 3
 ),
 
