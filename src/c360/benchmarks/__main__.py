@@ -1,12 +1,19 @@
-"""Command line: ``python -m c360.benchmarks quality --db c360.duckdb --truth data/sample/_truth``.
+"""Command line.
 
-Prints the quality figures of a built warehouse against the generator's ground
-truth and writes them as JSON (``--out``)."""
+``python -m c360.benchmarks quality --db c360.duckdb --truth data/sample/_truth``
+prints the quality figures of a built warehouse against the generator's ground
+truth and writes them as JSON (``--out``).
+
+``python -m c360.benchmarks scale --customers 100000 --raw /tmp/raw100k --work /tmp/bench100k``
+generates the raw data (unless the directory already holds it), times the scan
+floor and a full ``dbt build`` layer by layer with peak memory, and writes
+``report.json`` and ``report.md`` into the work directory."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -16,11 +23,32 @@ from . import behaviour, identity, segments
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m c360.benchmarks", description=__doc__)
-    parser.add_argument("command", choices=["quality"])
-    parser.add_argument("--db", default="c360.duckdb", help="built DuckDB warehouse")
-    parser.add_argument("--truth", default="data/sample/_truth", help="the generator's _truth directory")
-    parser.add_argument("--out", help="write the figures as JSON here")
+    parser.add_argument("command", choices=["quality", "scale"])
+    parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
+    parser.add_argument(
+        "--truth", default="data/sample/_truth", help="quality: the generator's _truth directory"
+    )
+    parser.add_argument("--out", help="quality: write the figures as JSON here")
+    parser.add_argument("--customers", type=int, default=100_000, help="scale: customers to generate")
+    parser.add_argument("--raw", help="scale: raw data directory (generated there when empty)")
+    parser.add_argument(
+        "--format", choices=["csv", "parquet"], default="parquet", help="scale: raw file format"
+    )
+    parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
+    parser.add_argument(
+        "--threads", type=int, default=os.cpu_count() or 2, help="scale: dbt and DuckDB threads"
+    )
     args = parser.parse_args(argv)
+    if args.command == "scale":
+        from . import scale
+
+        work = Path(args.work or f"/tmp/c360-bench-{args.customers}")
+        raw = Path(args.raw or work / "raw")
+        report = scale.run(
+            args.customers, raw.resolve(), args.format, work.resolve(), args.threads, Path.cwd()
+        )
+        print(scale.markdown(report))
+        return
     con = duckdb.connect(args.db, read_only=True)
     report = {
         "warehouse": args.db,

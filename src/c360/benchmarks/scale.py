@@ -1,0 +1,188 @@
+"""Scale benchmark: generate raw data for N customers (or reuse a directory), time
+DuckDB's scan floor (every column of every raw file read once), then time a full
+`dbt build` (models, snapshots and tests) layer by layer with each layer's peak
+memory, and write a JSON and a Markdown report.
+
+The pipeline's cost is reported as a multiple of the scan floor: the fastest
+possible pass over the same data on the same machine."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from c360.datagen import GeneratorConfig, generate
+
+RAW_TABLES = [
+    "crm_contacts",
+    "web_events",
+    "orders",
+    "order_items",
+    "products",
+    "email_events",
+    "pos_transactions",
+    "consent_records",
+    "erasure_requests",
+]
+
+# (layer, dbt selector); the last layer is everything not selected before it
+LAYERS = [
+    ("seeds", "resource_type:seed"),
+    ("staging", "path:models/staging"),
+    (
+        "identity",
+        "path:models/intermediate/identity path:models/marts/customers path:models/intermediate/privacy",
+    ),
+    ("features", "path:models/intermediate/behaviour path:models/marts/core"),
+    ("python models", "path:models/intermediate/segments path:models/marts/segments"),
+    ("activation, privacy, monitoring", None),
+]
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_gib, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+    }
+
+
+def _reader(raw_dir: Path, table: str, fmt: str) -> str:
+    if fmt == "parquet":
+        return f"read_parquet('{raw_dir}/{table}.parquet')"
+    return f"read_csv('{raw_dir}/{table}.csv', header = true, all_varchar = true)"
+
+
+def scan_floor(raw_dir: Path, fmt: str, threads: int) -> dict:
+    """Seconds for DuckDB to read every column of every raw file once (count of
+    each column forces every value to be parsed), and the rows per file."""
+    con = duckdb.connect()
+    con.execute(f"set threads = {threads}")
+    rows = {}
+    start = time.perf_counter()
+    for table in RAW_TABLES:
+        relation = _reader(raw_dir, table, fmt)
+        columns = [r[0] for r in con.execute(f"describe select * from {relation}").fetchall()]
+        counts = ", ".join(f'count("{c}")' for c in columns)
+        rows[table] = con.execute(f"select count(*), {counts} from {relation}").fetchone()[0]
+    return {"seconds": round(time.perf_counter() - start, 2), "rows": rows}
+
+
+def _run(cmd: list[str], env: dict, cwd: Path, log) -> tuple[float, float, int]:
+    """Run a command; return wall seconds, its peak RSS in GiB, and the exit code."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 2**20, proc.returncode
+
+
+def time_build(project: Path, raw_dir: Path, fmt: str, db: Path, work: Path, threads: int) -> list[dict]:
+    env = {
+        **os.environ,
+        "C360_RAW_DIR": str(raw_dir),
+        "C360_RAW_FORMAT": fmt,
+        "C360_DUCKDB_PATH": str(db),
+        "C360_EXPORT_DIR": str(work / "exports"),
+        "C360_THREADS": str(threads),
+        "DBT_PROFILES_DIR": str(project),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    (work / "exports").mkdir(parents=True, exist_ok=True)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    base = [dbt, "build", "--target-path", str(work / "target"), "--indirect-selection", "buildable"]
+    results, before = [], []
+    with open(work / "dbt_build.log", "w") as log:
+        for name, selector in LAYERS:
+            if selector is None:
+                cmd = [*base, "--exclude", *" ".join(before).split()]
+            else:
+                cmd = [*base, "--select", *selector.split()]
+                before.append(selector)
+            seconds, rss, code = _run(cmd, env, project, log)
+            results.append({"layer": name, "seconds": round(seconds, 1), "peak_rss_gib": round(rss, 2)})
+            if code != 0:
+                raise SystemExit(f"dbt build failed in layer {name}: see {work / 'dbt_build.log'}")
+    return results
+
+
+def markdown(report: dict) -> str:
+    m, s = report["machine"], report["scan_floor"]
+    total = report["build_seconds"]
+    lines = [
+        f"### Scale benchmark: {report['customers']:,} customers ({report['format']})",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
+        f"DuckDB {m['duckdb']}; dbt threads {report['threads']}.",
+        "",
+        "| raw file | rows |",
+        "| --- | ---: |",
+        *[f"| {t} | {n:,} |" for t, n in s["rows"].items()],
+        "",
+        "| step | wall clock (s) | peak memory (GiB) |",
+        "| --- | ---: | ---: |",
+    ]
+    if report.get("generate_seconds") is not None:
+        lines.append(f"| generate raw data (not part of the build) | {report['generate_seconds']} | |")
+    lines.append(f"| scan floor: DuckDB reads every column of every raw file once | {s['seconds']} | |")
+    lines += [f"| dbt build: {r['layer']} | {r['seconds']} | {r['peak_rss_gib']} |" for r in report["layers"]]
+    lines += [
+        f"| **dbt build, all layers incl. tests** | **{total}** | **{report['peak_rss_gib']}** |",
+        "",
+        f"Build = {report['floor_multiple']}× the scan floor.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run(customers: int, raw_dir: Path, fmt: str, work: Path, threads: int, project: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    generate_seconds = None
+    if not (raw_dir / f"orders.{fmt}").exists():
+        start = time.perf_counter()
+        generate(str(raw_dir), GeneratorConfig(customers=customers), fmt=fmt, truth=False)
+        generate_seconds = round(time.perf_counter() - start, 1)
+    floor = scan_floor(raw_dir, fmt, threads)
+    db = work / "bench.duckdb"
+    for path in (db, work / "exports"):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    layers = time_build(project, raw_dir, fmt, db, work, threads)
+    total = round(sum(r["seconds"] for r in layers), 1)
+    report = {
+        "customers": customers,
+        "raw_dir": str(raw_dir),
+        "format": fmt,
+        "threads": threads,
+        "machine": machine(),
+        "generate_seconds": generate_seconds,
+        "scan_floor": floor,
+        "layers": layers,
+        "build_seconds": total,
+        "peak_rss_gib": max(r["peak_rss_gib"] for r in layers),
+        "floor_multiple": round(total / floor["seconds"], 1) if floor["seconds"] else None,
+    }
+    (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (work / "report.md").write_text(markdown(report))
+    return report
