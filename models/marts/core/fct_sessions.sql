@@ -4,10 +4,30 @@
 -- A session of at least `bot_min_events` events at `bot_max_seconds_per_event`
 -- seconds per event or faster is a bot burst: kept here, flagged, and excluded
 -- from customer features.
+--
+-- Incremental, like int_web_events_sessionised: a run rebuilds the sessions of the
+-- visitors re-sessionised since the last run (delete+insert by visitor_key); the
+-- post-hooks delete sessions that no longer exist and those of customers being erased.
+{{
+    config(
+        materialized='incremental',
+        unique_key='visitor_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        post_hook=["{{ remove_vanished_sessions() }}", "{{ erase_customers() }}"],
+    )
+}}
+-- depends_on: {{ ref('int_customers_erased') }}
 with
 
 events as (
     select * from {{ ref('int_web_events_sessionised') }}
+    {% if is_incremental() %}
+        where visitor_key in (
+            select sessionised.visitor_key from {{ ref('int_web_events_sessionised') }} as sessionised
+            where sessionised.sessionised_at > (select max(previous.sessionised_at) from {{ this }} as previous)
+        )
+    {% endif %}
 ),
 
 sessions as (
@@ -22,6 +42,7 @@ sessions as (
         count(case when event_type = 'add_to_cart' then 1 end) as add_to_cart_events,
         count(case when event_type = 'checkout' then 1 end) as checkout_events,
         count(case when event_type = 'purchase' then 1 end) as purchase_events,
+        max(sessionised_at) as sessionised_at,
         min(event_at) as started_at,
         max(event_at) as ended_at
     from events
@@ -78,7 +99,8 @@ final as (
         sessions.customer_id is not null as is_identified,
         cast(sessions.started_at as date) as session_date,
         sessions.started_at,
-        sessions.ended_at
+        sessions.ended_at,
+        sessions.sessionised_at
     from sessions
     inner join first_events on sessions.session_id = first_events.session_id
     inner join last_events on sessions.session_id = last_events.session_id and last_events.reverse_position = 1

@@ -154,12 +154,25 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def run(customers: int, raw_dir: Path, fmt: str, work: Path, threads: int, project: Path) -> dict:
+def run(
+    customers: int,
+    raw_dir: Path,
+    fmt: str,
+    work: Path,
+    threads: int,
+    project: Path,
+    orders_scale: float = 1.0,
+) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     generate_seconds = None
     if not (raw_dir / f"orders.{fmt}").exists():
         start = time.perf_counter()
-        generate(str(raw_dir), GeneratorConfig(customers=customers), fmt=fmt, truth=False)
+        generate(
+            str(raw_dir),
+            GeneratorConfig(customers=customers, orders_scale=orders_scale),
+            fmt=fmt,
+            truth=False,
+        )
         generate_seconds = round(time.perf_counter() - start, 1)
     floor = scan_floor(raw_dir, fmt, threads)
     db = work / "bench.duckdb"

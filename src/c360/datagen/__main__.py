@@ -16,9 +16,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv")
     parser.add_argument("--chunk-size", type=int, default=50_000, help="people per chunk")
     parser.add_argument("--no-truth", action="store_true", help="skip the _truth/ sidecar")
+    parser.add_argument("--orders-scale", type=float, default=1.0, help="multiply the mean orders per person")
     args = parser.parse_args(argv)
     cfg = GeneratorConfig(
-        customers=args.customers, seed=args.seed, end_date=args.end_date, chunk_size=args.chunk_size
+        customers=args.customers,
+        seed=args.seed,
+        end_date=args.end_date,
+        chunk_size=args.chunk_size,
+        orders_scale=args.orders_scale,
     )
     manifest = generate(args.out, cfg, fmt=args.format, truth=not args.no_truth)
     print(f"wrote {args.out} in {manifest['seconds']} s")

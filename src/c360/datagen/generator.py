@@ -122,6 +122,9 @@ class GeneratorConfig:
     history_days: int = 730
     chunk_size: int = 50_000
     products: int = 400
+    # multiplies every archetype's mean number of web/app orders (benchmarks at a
+    # given orders-per-customer ratio); 1.0 reproduces the shipped sample
+    orders_scale: float = 1.0
 
     @property
     def end_ts(self) -> int:
@@ -426,7 +429,7 @@ class ChunkGenerator:
     def orders(self, p: dict, primary: np.ndarray) -> tuple[dict, dict, dict]:
         rng, n = self.rng, self.n
         params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
-        mean_orders, aov = params[p["arche"], 0], params[p["arche"], 1]
+        mean_orders, aov = params[p["arche"], 0] * self.cfg.orders_scale, params[p["arche"], 1]
         discount_p = params[p["arche"], 4]
         n_orders = rng.poisson(mean_orders)
         lapsed = p["arche"] == ARCHETYPE_NAMES.index("lapsed")

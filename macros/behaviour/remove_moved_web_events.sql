@@ -1,0 +1,19 @@
+{#
+    Post-hook of the incremental int_web_events_sessionised: delete the rows whose
+    event no longer exists in int_web_events_identified with the same visitor
+    (removed upstream, or re-keyed to another visitor by a later login). Their new
+    rows, if any, were inserted with the new visitor's sessions.
+#}
+{% macro remove_moved_web_events() %}
+    {% if is_incremental() %}
+        delete from {{ this }} as sessionised
+        where not exists (
+            select 1 from {{ ref('int_web_events_identified') }} as identified
+            where
+                identified.event_id = sessionised.event_id
+                and identified.visitor_key = sessionised.visitor_key
+        )
+    {% else %}
+        select 1
+    {% endif %}
+{% endmacro %}
