@@ -95,11 +95,20 @@ customer_summary as (
                 then identifiers.identifier_value
         end) as identifier_loyalty_id,
         bool_or(identifiers.is_shared_identifier) as has_shared_identifier,
-        coalesce(bool_or(clusters.is_merge_refused), false) as is_merge_refused,
         min(identifiers.first_seen_at) as first_seen_at
     from identifiers
-    left join clusters
-        on identifiers.identifier_type = 'contact_id' and identifiers.identifier_value = clusters.contact_id
+    group by 1
+),
+
+merge_refusals as (
+    -- an inner join with the type filter in where: a left join carrying a filter on its
+    -- left side in the join condition ran as a nested loop (170 s at 100,000 customers)
+    select
+        identifiers.customer_id,
+        bool_or(clusters.is_merge_refused) as is_merge_refused
+    from identifiers
+    inner join clusters on identifiers.identifier_value = clusters.contact_id
+    where identifiers.identifier_type = 'contact_id'
     group by 1
 ),
 
@@ -126,7 +135,7 @@ final as (
         customer_summary.anonymous_ids,
         customer_summary.contact_records = 0 as is_known_without_crm_record,
         customer_summary.has_shared_identifier,
-        customer_summary.is_merge_refused,
+        coalesce(merge_refusals.is_merge_refused, false) as is_merge_refused,
         birth_date_survivors.date_of_birth,
         customer_summary.first_seen_at
     from customer_summary
@@ -136,6 +145,7 @@ final as (
     left join birth_date_survivors on customer_summary.customer_id = birth_date_survivors.customer_id
     left join address_survivors on customer_summary.customer_id = address_survivors.customer_id
     left join loyalty_survivors on customer_summary.customer_id = loyalty_survivors.customer_id
+    left join merge_refusals on customer_summary.customer_id = merge_refusals.customer_id
     where {{ is_not_erased('customer_summary.customer_id') }}
 )
 
