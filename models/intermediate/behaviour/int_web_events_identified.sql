@@ -40,10 +40,10 @@ final as (
         utm_source,
         utm_medium,
         event_at,
-        md5(concat_ws(
-            '|', visitor_key, customer_id, anonymous_id, event_type, page_path, product_id, device_type,
-            referrer_host, utm_source, utm_medium, cast(event_at as varchar)
-        )) as event_fingerprint
+        {{ row_fingerprint([
+            'visitor_key', 'customer_id', 'anonymous_id', 'event_type', 'page_path', 'product_id',
+            'device_type', 'referrer_host', 'utm_source', 'utm_medium', 'event_at',
+        ]) }} as event_fingerprint
     from identified
 )
 
