@@ -40,7 +40,6 @@ standardised as (
         updated_at as updated_at_original,
         phone,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -95,6 +94,10 @@ cleaned as (
 
 flagged as (
     {{ flag_duplicates('cleaned', ['contact_id'], 'updated_at desc nulls last') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

@@ -23,7 +23,6 @@ standardised as (
         {{ map_to_vocabulary('event_type', 'vocab_email_event_types') }} as event_type_mapped,
         {{ parse_timestamp('event_at') }} as event_at,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -49,6 +48,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['email_event_id'], 'event_at desc nulls last') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

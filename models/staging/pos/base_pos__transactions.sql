@@ -23,7 +23,6 @@ standardised as (
         {{ parse_amount('amount') }} as amount,
         upper({{ clean_text('currency') }}) as currency_code,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -47,6 +46,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['transaction_id'], 'transacted_at desc nulls last') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

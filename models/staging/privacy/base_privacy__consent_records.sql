@@ -23,7 +23,6 @@ standardised as (
         {{ map_to_vocabulary('status', 'vocab_consent_statuses') }} as consent_status,
         {{ parse_timestamp('recorded_at') }} as recorded_at,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -51,6 +50,10 @@ flagged as (
         ['email', 'consent_purpose', 'recorded_at'],
         "case when consent_status = 'withdrawn' then 0 else 1 end"
     ) }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

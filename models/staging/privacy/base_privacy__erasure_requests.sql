@@ -21,7 +21,6 @@ standardised as (
         {{ clean_text('subject_email') }} as email_original,
         {{ parse_timestamp('requested_at') }} as requested_at,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -42,6 +41,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['email', 'requested_at'], 'email') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

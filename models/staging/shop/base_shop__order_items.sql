@@ -23,7 +23,6 @@ standardised as (
         {{ clean_text('discount_amount') }} as discount_amount_original,
         coalesce({{ parse_amount('discount_amount') }}, 0) as discount_amount,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -52,6 +51,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['order_id', 'line_number'], 'net_amount desc nulls last') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

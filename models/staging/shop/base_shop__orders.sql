@@ -28,7 +28,6 @@ standardised as (
         {{ clean_text('channel') }} as sales_channel_original,
         {{ map_to_vocabulary('channel', 'vocab_sales_channels') }} as sales_channel_mapped,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -62,6 +61,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['order_id'], 'ordered_at desc nulls last') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

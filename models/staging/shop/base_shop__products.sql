@@ -24,7 +24,6 @@ standardised as (
         {{ parse_amount('price') }} as list_price_parsed,
         {{ clean_text('description') }} as product_description,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -49,6 +48,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['product_id'], 'product_name') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

@@ -27,7 +27,6 @@ standardised as (
         lower({{ clean_text('device_type') }}) as device_type_original,
         {{ clean_text('referrer') }} as referrer,
         raw_fingerprint,
-        raw_values,
         raw_key,
         has_oversized_value
     from audited
@@ -62,6 +61,10 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['event_id'], 'event_at desc nulls last') }}
+),
+
+final as (
+    {{ attach_raw_values('source', 'flagged') }}
 )
 
-select * from flagged
+select * from final

@@ -34,6 +34,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--format", choices=["csv", "parquet"], default="parquet", help="scale: raw file format"
     )
+    parser.add_argument(
+        "--orders-scale",
+        type=float,
+        default=1.0,
+        help="scale: multiplies orders per customer when generating (2.1 gives about 10)",
+    )
     parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
     parser.add_argument(
         "--threads", type=int, default=os.cpu_count() or 2, help="scale: dbt and DuckDB threads"
@@ -45,9 +51,17 @@ def main(argv: list[str] | None = None) -> None:
         work = Path(args.work or f"/tmp/c360-bench-{args.customers}")
         raw = Path(args.raw or work / "raw")
         report = scale.run(
-            args.customers, raw.resolve(), args.format, work.resolve(), args.threads, Path.cwd()
+            args.customers,
+            raw.resolve(),
+            args.format,
+            work.resolve(),
+            args.threads,
+            Path.cwd(),
+            orders_scale=args.orders_scale,
         )
         print(scale.markdown(report))
+        if not all(layer["ok"] for layer in report["layers"]):
+            raise SystemExit(f"dbt build failed in a layer: see {work / 'dbt_build.log'}")
         return
     con = duckdb.connect(args.db, read_only=True)
     report = {

@@ -119,10 +119,42 @@ def time_build(project: Path, raw_dir: Path, fmt: str, db: Path, work: Path, thr
                 cmd = [*base, "--select", *selector.split()]
                 before.append(selector)
             seconds, rss, code = _run(cmd, env, project, log)
-            results.append({"layer": name, "seconds": round(seconds, 1), "peak_rss_gib": round(rss, 2)})
-            if code != 0:
-                raise SystemExit(f"dbt build failed in layer {name}: see {work / 'dbt_build.log'}")
+            results.append(
+                {
+                    "layer": name,
+                    "seconds": round(seconds, 1),
+                    "peak_rss_gib": round(rss, 2),
+                    "ok": code == 0,
+                    "failures": _failures(work / "target" / "run_results.json"),
+                    "slowest": _slowest(work / "target" / "run_results.json"),
+                }
+            )
+            # layers so far, for a long run stopped before the end
+            (work / "layers.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
+
+
+def _results(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
+def _slowest(path: Path, n: int = 5) -> list[dict]:
+    """The layer's n slowest nodes (models, tests, snapshots) from dbt's run_results."""
+    rows = sorted(_results(path), key=lambda r: r.get("execution_time") or 0, reverse=True)[:n]
+    return [
+        {"node": r["unique_id"].split(".", 2)[-1], "seconds": round(r["execution_time"], 1)} for r in rows
+    ]
+
+
+def _failures(path: Path) -> list[str]:
+    return [
+        f"{r['unique_id'].split('.', 2)[-1]}: {r['status']}"
+        for r in _results(path)
+        if r.get("status") in ("error", "fail", "skipped")
+    ]
 
 
 def markdown(report: dict) -> str:
@@ -144,13 +176,29 @@ def markdown(report: dict) -> str:
     if report.get("generate_seconds") is not None:
         lines.append(f"| generate raw data (not part of the build) | {report['generate_seconds']} | |")
     lines.append(f"| scan floor: DuckDB reads every column of every raw file once | {s['seconds']} | |")
-    lines += [f"| dbt build: {r['layer']} | {r['seconds']} | {r['peak_rss_gib']} |" for r in report["layers"]]
+    lines += [
+        f"| dbt build: {r['layer']}{'' if r.get('ok', True) else ' (failed)'} | {r['seconds']} | {r['peak_rss_gib']} |"
+        for r in report["layers"]
+    ]
     lines += [
         f"| **dbt build, all layers incl. tests** | **{total}** | **{report['peak_rss_gib']}** |",
         "",
         f"Build = {report['floor_multiple']}× the scan floor.",
         "",
+        "Slowest nodes per layer (dbt run_results):",
+        "",
+        "| layer | node | seconds |",
+        "| --- | --- | ---: |",
+        *[
+            f"| {r['layer']} | {n['node']} | {n['seconds']} |"
+            for r in report["layers"]
+            for n in r.get("slowest", [])
+        ],
+        "",
     ]
+    failures = [f for r in report["layers"] for f in r.get("failures", [])]
+    if failures:
+        lines += ["Failed or skipped nodes:", "", *[f"- {f}" for f in failures], ""]
     return "\n".join(lines)
 
 
