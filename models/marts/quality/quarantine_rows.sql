@@ -1,6 +1,7 @@
 -- Every raw row that failed a blocking rule, with its reasons and its raw values.
 -- Raw values and key that mention a customer being erased (any of their identifiers,
 -- int_identifiers_erased) are redacted: the row still counts in the reconciliation.
+{% set probe_width = 8 %}{# characters per probe in the redaction search (redacted, below) #}
 with
 
 quarantined as (
@@ -21,13 +22,73 @@ identifiers_erased as (
     select * from {{ ref('int_identifiers_erased') }}
 ),
 
-redacted as (
-    select distinct
-        quarantined.source_table,
-        quarantined.raw_fingerprint
+quarantined_text as (
+    select
+        source_table,
+        raw_fingerprint,
+        lower(raw_values) as raw_text
     from quarantined
+    where raw_values is not null
+),
+
+-- Redaction needs every (quarantined row, erased identifier) pair where the identifier
+-- occurs in the row's text. Testing every pair with position() is quarantined rows x
+-- identifiers (40,000 x 12,000 at 1,000,000 customers: 100 s). Instead each text is
+-- cut into every 8-character probe and joined on the first 8 characters of each
+-- identifier: an identifier occurs in a text only if its first 8 characters do, so
+-- the equi-join finds every pair, and position() confirms the few candidates.
+-- Identifiers shorter than the probe are tested pair by pair (there are few).
+text_probes as (
+    select
+        source_table,
+        raw_fingerprint,
+        substr(raw_text, start_at, {{ probe_width }}) as probe
+    from (
+        select
+            source_table,
+            raw_fingerprint,
+            raw_text,
+            {{ integer_series(1, 'length(raw_text) - ' ~ (probe_width - 1)) }} as start_at
+        from quarantined_text
+    ) as positions
+),
+
+identifier_probes as (
+    select
+        identifier_value,
+        left(identifier_value, {{ probe_width }}) as probe
+    from identifiers_erased
+    where length(identifier_value) >= {{ probe_width }}
+),
+
+candidates as (
+    select distinct
+        text_probes.source_table,
+        text_probes.raw_fingerprint,
+        identifier_probes.identifier_value
+    from text_probes
+    inner join identifier_probes on text_probes.probe = identifier_probes.probe
+),
+
+redacted as (
+    select
+        quarantined_text.source_table,
+        quarantined_text.raw_fingerprint
+    from candidates
+    inner join quarantined_text
+        on
+            candidates.source_table = quarantined_text.source_table
+            and candidates.raw_fingerprint = quarantined_text.raw_fingerprint
+    where position(candidates.identifier_value in quarantined_text.raw_text) > 0
+    union
+    select
+        quarantined_text.source_table,
+        quarantined_text.raw_fingerprint
+    from quarantined_text
     inner join identifiers_erased
-        on position(identifiers_erased.identifier_value in lower(quarantined.raw_values)) > 0
+        on
+            length(identifiers_erased.identifier_value) < {{ probe_width }}
+            and position(identifiers_erased.identifier_value in quarantined_text.raw_text) > 0
 ),
 
 final as (

@@ -97,7 +97,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('crm', 'crm_contacts'), 'flagged') }}
 )
 
 select * from final

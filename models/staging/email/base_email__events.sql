@@ -51,7 +51,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('email', 'email_events'), 'flagged') }}
 )
 
 select * from final

@@ -49,7 +49,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('pos', 'pos_transactions'), 'flagged') }}
 )
 
 select * from final

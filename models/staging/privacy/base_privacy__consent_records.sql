@@ -53,7 +53,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('privacy', 'consent_records'), 'flagged') }}
 )
 
 select * from final

@@ -44,7 +44,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('privacy', 'erasure_requests'), 'flagged') }}
 )
 
 select * from final

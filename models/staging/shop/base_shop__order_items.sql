@@ -54,7 +54,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('shop', 'order_items'), 'flagged') }}
 )
 
 select * from final

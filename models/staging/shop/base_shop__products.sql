@@ -51,7 +51,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('shop', 'products'), 'flagged') }}
 )
 
 select * from final

@@ -64,7 +64,7 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values('source', 'flagged') }}
+    {{ attach_raw_values(source('web', 'web_events'), 'flagged') }}
 )
 
 select * from final

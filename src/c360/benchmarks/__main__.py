@@ -40,6 +40,10 @@ def main(argv: list[str] | None = None) -> None:
         default=1.0,
         help="scale: multiplies orders per customer when generating (2.1 gives about 10)",
     )
+    parser.add_argument(
+        "--memory-limit",
+        help="scale: DuckDB memory_limit for the build (C360_MEMORY_LIMIT, e.g. 4GB); default 80%% of memory",
+    )
     parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
     parser.add_argument(
         "--threads", type=int, default=os.cpu_count() or 2, help="scale: dbt and DuckDB threads"
@@ -58,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
             args.threads,
             Path.cwd(),
             orders_scale=args.orders_scale,
+            memory_limit=args.memory_limit,
         )
         print(scale.markdown(report))
         if not all(layer["ok"] for layer in report["layers"]):

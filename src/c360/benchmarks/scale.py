@@ -96,7 +96,15 @@ def _run(cmd: list[str], env: dict, cwd: Path, log) -> tuple[float, float, int]:
     return time.perf_counter() - start, usage.ru_maxrss / 2**20, proc.returncode
 
 
-def time_build(project: Path, raw_dir: Path, fmt: str, db: Path, work: Path, threads: int) -> list[dict]:
+def time_build(
+    project: Path,
+    raw_dir: Path,
+    fmt: str,
+    db: Path,
+    work: Path,
+    threads: int,
+    memory_limit: str | None = None,
+) -> list[dict]:
     env = {
         **os.environ,
         "C360_RAW_DIR": str(raw_dir),
@@ -107,6 +115,9 @@ def time_build(project: Path, raw_dir: Path, fmt: str, db: Path, work: Path, thr
         "DBT_PROFILES_DIR": str(project),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    env.pop("C360_MEMORY_LIMIT", None)
+    if memory_limit:
+        env["C360_MEMORY_LIMIT"] = memory_limit
     (work / "exports").mkdir(parents=True, exist_ok=True)
     dbt = str(Path(sys.executable).parent / "dbt")
     base = [dbt, "build", "--target-path", str(work / "target"), "--indirect-selection", "buildable"]
@@ -164,7 +175,8 @@ def markdown(report: dict) -> str:
         f"### Scale benchmark: {report['customers']:,} customers ({report['format']})",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
-        f"DuckDB {m['duckdb']}; dbt threads {report['threads']}.",
+        f"DuckDB {m['duckdb']}; dbt threads {report['threads']}; DuckDB memory_limit "
+        f"{report.get('memory_limit') or 'default (80% of memory)'}.",
         "",
         "| raw file | rows |",
         "| --- | ---: |",
@@ -210,6 +222,7 @@ def run(
     threads: int,
     project: Path,
     orders_scale: float = 1.0,
+    memory_limit: str | None = None,
 ) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     generate_seconds = None
@@ -229,13 +242,14 @@ def run(
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
-    layers = time_build(project, raw_dir, fmt, db, work, threads)
+    layers = time_build(project, raw_dir, fmt, db, work, threads, memory_limit)
     total = round(sum(r["seconds"] for r in layers), 1)
     report = {
         "customers": customers,
         "raw_dir": str(raw_dir),
         "format": fmt,
         "threads": threads,
+        "memory_limit": memory_limit,
         "machine": machine(),
         "generate_seconds": generate_seconds,
         "scan_floor": floor,
