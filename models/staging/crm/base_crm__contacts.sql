@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('crm', 'crm_contacts')) }}") }}
+
 -- Every raw CRM contact row, standardised and checked. stg_crm__contacts keeps the
 -- clean rows; quarantine_rows keeps the rest with their reasons.
 with
@@ -97,7 +99,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('crm', 'crm_contacts'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

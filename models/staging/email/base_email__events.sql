@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('email', 'email_events')) }}") }}
+
 -- Every raw email engagement event, standardised and checked; stg_email__events keeps the clean rows.
 with
 
@@ -51,7 +53,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('email', 'email_events'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('pos', 'pos_transactions')) }}") }}
+
 -- Every raw till transaction, standardised and checked; stg_pos__transactions keeps the clean rows.
 -- A negative amount at the till is a return, not an error.
 with
@@ -49,7 +51,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('pos', 'pos_transactions'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('privacy', 'consent_records')) }}") }}
+
 -- Every raw consent decision, standardised and checked; stg_privacy__consent_records
 -- keeps the clean rows. A record has no id of its own: its key is (email, purpose,
 -- recorded_at). When two decisions share that key but disagree, the withdrawal wins.
@@ -53,7 +55,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('privacy', 'consent_records'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

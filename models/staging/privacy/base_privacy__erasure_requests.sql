@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('privacy', 'erasure_requests')) }}") }}
+
 -- Every raw erasure request, standardised and checked; stg_privacy__erasure_requests
 -- keeps the clean rows. Requests are honoured whatever the as-of date, so no
 -- future-timestamp rule applies here.
@@ -44,7 +46,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('privacy', 'erasure_requests'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

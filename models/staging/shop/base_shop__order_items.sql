@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('shop', 'order_items')) }}") }}
+
 -- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
 with
 
@@ -54,7 +56,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('shop', 'order_items'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

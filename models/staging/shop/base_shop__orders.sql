@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('shop', 'orders')) }}") }}
+
 -- Every raw order header, standardised and checked; stg_shop__orders keeps the clean rows.
 with
 
@@ -64,7 +66,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('shop', 'orders'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final

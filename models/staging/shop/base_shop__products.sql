@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ fill_raw_values(source('shop', 'products')) }}") }}
+
 -- Every raw catalogue row, standardised and checked; stg_shop__products keeps the clean rows.
 with
 
@@ -51,7 +53,10 @@ flagged as (
 ),
 
 final as (
-    {{ attach_raw_values(source('shop', 'products'), 'flagged') }}
+    select
+        *,
+        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
+    from flagged
 )
 
 select * from final
