@@ -9,7 +9,9 @@
       as duplicates removed;
     - version_rank: among the distinct rows of one key, the valid rows first, then
       `version_order` (e.g. latest update first), then the fingerprint as a final,
-      deterministic tie-break. Rank 1 is kept; later ranks are conflicting versions;
+      deterministic tie-break. Rank 1 is kept; later ranks are conflicting versions.
+      Null when the key is missing: such rows have no versions (they are
+      quarantined), and their rank would depend on every other keyless row;
     - quarantine_reasons: blocking_reasons plus `duplicate_key_conflict` for a
       conflicting version; null for clean rows and for exact duplicates;
     - is_quarantined.
@@ -41,7 +43,10 @@
         select
             {{ from_cte }}.*,
             row_number() over versions_of_key - rank() over versions_of_key + 1 as copy_number,
-            dense_rank() over versions_of_key as version_rank
+            case
+                when {% for key in key_columns %}{{ from_cte }}.{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
+                    then dense_rank() over versions_of_key
+            end as version_rank
         from {{ from_cte }}
         window versions_of_key as (
             partition by {{ key_columns | join(', ') }}

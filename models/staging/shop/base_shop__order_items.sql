@@ -1,18 +1,24 @@
-{{ config(post_hook="{{ fill_raw_values(source('shop', 'order_items')) }}") }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='raw_fingerprint',
+        on_schema_change='fail',
+        post_hook="{{ fill_raw_values(source('shop', 'order_items')) }}",
+    )
+}}
 
 -- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
 with
 
-source as (
-    select * from {{ source('shop', 'order_items') }}
-),
-
 audited as (
     select
-        *,
-        {{ raw_audit_columns('source') }}
-        order_id || ':' || line_number as raw_key
-    from source
+        received.*,
+        {{ raw_audit_columns('received') }}
+        {{ raw_file_name('received') }} as raw_file,
+        received.order_id || ':' || received.line_number as raw_key
+    from {{ source('shop', 'order_items') }} as received
+    {{ only_new_raw_files('received') }}
 ),
 
 standardised as (
@@ -25,9 +31,14 @@ standardised as (
         {{ clean_text('discount_amount') }} as discount_amount_original,
         coalesce({{ parse_amount('discount_amount') }}, 0) as discount_amount,
         raw_fingerprint,
+        raw_file,
         raw_key,
         has_oversized_value
     from audited
+),
+
+with_loaded as (
+    {{ with_loaded_versions('standardised', ['order_id', 'line_number']) }}
 ),
 
 validated as (
@@ -48,7 +59,7 @@ validated as (
             ['amount_outlier_hard_limit', 'quantity * unit_price > ' ~ var('amount_hard_limit')],
             ['oversized_value', 'has_oversized_value'],
         ]) }} as blocking_reasons
-    from standardised
+    from with_loaded
 ),
 
 flagged as (

@@ -1,18 +1,24 @@
-{{ config(post_hook="{{ fill_raw_values(source('shop', 'orders')) }}") }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='raw_fingerprint',
+        on_schema_change='fail',
+        post_hook="{{ fill_raw_values(source('shop', 'orders')) }}",
+    )
+}}
 
 -- Every raw order header, standardised and checked; stg_shop__orders keeps the clean rows.
 with
 
-source as (
-    select * from {{ source('shop', 'orders') }}
-),
-
 audited as (
     select
-        *,
-        {{ raw_audit_columns('source') }}
-        order_id as raw_key
-    from source
+        received.*,
+        {{ raw_audit_columns('received') }}
+        {{ raw_file_name('received') }} as raw_file,
+        received.order_id as raw_key
+    from {{ source('shop', 'orders') }} as received
+    {{ only_new_raw_files('received') }}
 ),
 
 standardised as (
@@ -30,9 +36,14 @@ standardised as (
         {{ clean_text('channel') }} as sales_channel_original,
         {{ map_to_vocabulary('channel', 'vocab_sales_channels') }} as sales_channel_mapped,
         raw_fingerprint,
+        raw_file,
         raw_key,
         has_oversized_value
     from audited
+),
+
+with_loaded as (
+    {{ with_loaded_versions('standardised', ['order_id']) }}
 ),
 
 validated as (
@@ -58,7 +69,7 @@ validated as (
             ['unknown_status', 'order_status_mapped is null'],
             ['unknown_channel', 'sales_channel_mapped is null'],
         ]) }} as quality_flags
-    from standardised
+    from with_loaded
 ),
 
 flagged as (

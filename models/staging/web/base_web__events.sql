@@ -1,18 +1,24 @@
-{{ config(post_hook="{{ fill_raw_values(source('web', 'web_events')) }}") }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='raw_fingerprint',
+        on_schema_change='fail',
+        post_hook="{{ fill_raw_values(source('web', 'web_events')) }}",
+    )
+}}
 
 -- Every raw web/app event, standardised and checked; stg_web__events keeps the clean rows.
 with
 
-source as (
-    select * from {{ source('web', 'web_events') }}
-),
-
 audited as (
     select
-        *,
-        {{ raw_audit_columns('source') }}
-        event_id as raw_key
-    from source
+        received.*,
+        {{ raw_audit_columns('received') }}
+        {{ raw_file_name('received') }} as raw_file,
+        received.event_id as raw_key
+    from {{ source('web', 'web_events') }} as received
+    {{ only_new_raw_files('received') }}
 ),
 
 standardised as (
@@ -29,9 +35,14 @@ standardised as (
         lower({{ clean_text('device_type') }}) as device_type_original,
         {{ clean_text('referrer') }} as referrer,
         raw_fingerprint,
+        raw_file,
         raw_key,
         has_oversized_value
     from audited
+),
+
+with_loaded as (
+    {{ with_loaded_versions('standardised', ['event_id']) }}
 ),
 
 validated as (
@@ -58,7 +69,7 @@ validated as (
             ['unknown_device_type',
                 "device_type_original is not null and device_type_original not in ('desktop', 'mobile', 'tablet')"],
         ]) }} as quality_flags
-    from standardised
+    from with_loaded
 ),
 
 flagged as (

@@ -1,0 +1,82 @@
+{#
+    Incremental loading of raw files, for the base models of the large,
+    append-only sources (web events, orders, order lines). A raw table may be one
+    file or several (`<table>.csv` plus `<table>.<part>.csv`, e.g. one per day);
+    a file, once loaded, is taken as final. An incremental run:
+    1. reads only the files not yet loaded (only_new_raw_files; DuckDB then skips
+       the loaded files without reading them);
+    2. checks, together with the new rows, every loaded row they can change
+       (with_loaded_versions): the rows sharing a natural key with a new row (a
+       new version or a re-sent copy changes which one is kept), the copies of a
+       new row without a key, and the rows of keys that were quarantined as
+       `future_timestamp` (the as-of date may have moved past them);
+    3. replaces those rows (delete+insert on raw_fingerprint: the re-checked rows
+       hold every loaded row with their fingerprints).
+    So the table equals a full refresh (tests/python/test_incremental.py), as
+    long as the files already loaded, the seeds and the vars are unchanged: a
+    change to them needs `dbt build --full-refresh`.
+#}
+
+{#- The name of the raw file a row was read from (no folder), from the file
+    reader's `filename` column (`alias`: the raw relation in the FROM clause); it is
+    not part of the row, its fingerprint or its JSON text. -#}
+{% macro raw_file_name(alias) %}
+    {{ return(adapter.dispatch('raw_file_name', 'c360')(alias)) }}
+{% endmacro %}
+
+{% macro duckdb__raw_file_name(alias) -%}
+    parse_filename({{ alias }}.filename)
+{%- endmacro %}
+
+{#- A WHERE clause keeping the rows of files not yet in this model (nothing on a
+    full refresh). The loaded file names are read at run time and written into
+    the query as constants, so the reader can skip those files unopened. -#}
+{% macro only_new_raw_files(alias) %}
+    {%- if is_incremental() and execute -%}
+        {%- set loaded = run_query('select distinct raw_file from ' ~ this ~ ' order by raw_file')
+            .columns[0].values() -%}
+        {%- if loaded | length > 0 -%}
+            where {{ c360.raw_file_name(alias) }} not in (
+                {%- for name in loaded %}'{{ name | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
+            )
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+{#- The rows of `from_cte` (the standardised new rows, before any check) plus,
+    on an incremental run, the loaded rows they can change, to be checked again
+    with them (the as-of date may have moved). The standardised columns are this
+    model's columns up to `has_oversized_value`, the last of raw_audit_columns,
+    which every base model puts last in its standardised step. -#}
+{% macro with_loaded_versions(from_cte, key_columns) %}
+    select * from {{ from_cte }}
+    {%- if is_incremental() %}
+        {%- set columns = [] -%}
+        {%- set ns = namespace(done=false) -%}
+        {%- for column in adapter.get_columns_in_relation(this) if not ns.done -%}
+            {%- do columns.append(column.quoted) -%}
+            {%- set ns.done = column.name | lower == 'has_oversized_value' -%}
+        {%- endfor %}
+        {%- if not ns.done -%}
+            {{ exceptions.raise_compiler_error(this ~ " has no has_oversized_value column to end its standardised columns") }}
+        {%- endif %}
+        {%- set touched -%}
+            (
+                select {{ key_columns | join(', ') }}, raw_fingerprint from {{ from_cte }}
+                union all
+                select {{ key_columns | join(', ') }}, raw_fingerprint from {{ this }}
+                where blocking_reasons like '%future_timestamp%'
+            )
+        {%- endset %}
+    union all
+    select {{ columns | join(', ') }}
+    from {{ this }} as loaded
+    where
+        exists (
+            select 1
+            from {{ touched }} as touched
+            where {% for key in key_columns %}touched.{{ key }} = loaded.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+        )
+        or loaded.raw_fingerprint in (select touched.raw_fingerprint from {{ touched }} as touched)
+    {%- endif %}
+{% endmacro %}
