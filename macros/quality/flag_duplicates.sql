@@ -14,7 +14,9 @@
       quarantined), and their rank would depend on every other keyless row;
     - quarantine_reasons: blocking_reasons plus `duplicate_key_conflict` for a
       conflicting version; null for clean rows and for exact duplicates;
-    - is_quarantined.
+    - is_quarantined;
+    - raw_values: null here; the model's post-hook fill_raw_values fills it on the
+      quarantined rows (the raw row as JSON text).
     One window, one sort per key: the fingerprint ends the ordering, so exact copies
     tie and sit together; rank() marks where a copy group starts (copy number =
     row number - rank + 1) and dense_rank() numbers the distinct versions.
@@ -38,7 +40,8 @@
                     case when {{ conflict }} then 'duplicate_key_conflict' end
                 ), '')
         end as quarantine_reasons,
-        versions.copy_number = 1 and (versions.blocking_reasons is not null or ({{ conflict }})) as is_quarantined
+        versions.copy_number = 1 and (versions.blocking_reasons is not null or ({{ conflict }})) as is_quarantined,
+        cast(null as varchar) as raw_values
     from (
         select
             {{ from_cte }}.*,

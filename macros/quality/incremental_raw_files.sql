@@ -29,19 +29,26 @@
 {%- endmacro %}
 
 {#- A WHERE clause keeping the rows of files not yet in this model (nothing on a
-    full refresh). The loaded file names are read at run time and written into
-    the query as constants, so the reader can skip those files unopened. -#}
-{% macro only_new_raw_files(alias) %}
+    full refresh), and of the loaded files for which the SQL condition `reread`
+    (on this model's columns) holds. The other loaded file names are read at run
+    time and written into the query as constants, so the reader can skip those
+    files unopened. -#}
+{% macro only_new_raw_files(alias, reread=none) %}
     {%- if is_incremental() and execute -%}
-        {%- set loaded = run_query('select distinct raw_file from ' ~ this ~ ' order by raw_file')
-            .columns[0].values() -%}
+        {%- set loaded = run_query(
+            'select distinct raw_file from ' ~ this
+            ~ (' where not coalesce(' ~ reread ~ ', false)' if reread else '')
+            ~ ' order by raw_file').columns[0].values() -%}
         {%- if loaded | length > 0 -%}
-            where {{ c360.raw_file_name(alias) }} not in (
-                {%- for name in loaded %}'{{ name | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
-            )
+            where {{ c360.raw_file_name(alias) }} not in ({{ c360.sql_string_list(loaded) }})
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
+
+{#- File names as a comma-separated list of SQL string literals. -#}
+{% macro sql_string_list(names) -%}
+    {%- for name in names %}'{{ name | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
+{%- endmacro %}
 
 {#- The rows of `from_cte` (the standardised new rows, before any check) plus,
     on an incremental run, the loaded rows they can change, to be checked again

@@ -29,6 +29,7 @@ LAST_DAY = "2026-09-30"
 DAY_BEFORE = "2026-09-29"
 # table -> run-stamp column left out of the comparison (None: compare every column)
 COMPARED = {
+    "base_run__as_of_date": None,
     "base_web__events": None,
     "base_shop__orders": None,
     "base_shop__order_items": None,
@@ -161,8 +162,8 @@ def test_the_split_exercises_every_path(incremental_build):
 
 
 def test_the_second_run_read_only_the_new_files(incremental_build):
-    """The base models' second run excluded the loaded file by name, and the new
-    rows carry the new file's name."""
+    """The second run of the base models and of the as-of date's per-file figures
+    excluded the loaded files by name, and the new rows carry the new file's name."""
     db, held_back, _, target = incremental_build
     for model, table in [
         ("web/base_web__events", "web_events"),
@@ -171,6 +172,12 @@ def test_the_second_run_read_only_the_new_files(incremental_build):
     ]:
         run_sql = (target / "compiled" / "c360" / "models" / "staging" / f"{model}.sql").read_text()
         assert f"not in ('{table}.csv')" in run_sql, run_sql[:2000]
+    # the as-of date's per-file figures: both loaded files skipped (no timestamp in
+    # them has come due since the first run)
+    run_sql = (
+        target / "compiled" / "c360" / "models" / "staging" / "run" / "base_run__raw_activity.sql"
+    ).read_text()
+    assert run_sql.count("not in ('orders.csv', 'web_events.csv')") == 2, run_sql[:2000]
     con = duckdb.connect(str(db), read_only=True)
     new_rows = con.execute(
         "select count(*) from base_web__events where raw_file = ?", [f"web_events.{LAST_DAY}.csv"]

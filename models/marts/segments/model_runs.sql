@@ -61,7 +61,7 @@ unioned as (
         candidates.noise_share,
         cast(candidates.stability_ari as double) as stability_ari,
         candidates.is_chosen,
-        candidates.warning,
+        cast(candidates.warning as varchar) as warning,  -- all-null from Python when no warning
         cast(candidates.training_rows as bigint) as training_rows,
         cast(candidates.silhouette_sample_rows as bigint) as silhouette_sample_rows,
         cast(null as bigint) as customers_flagged,
@@ -79,7 +79,7 @@ unioned as (
         null as noise_share,
         null as stability_ari,
         detectors.algorithm = 'consensus' as is_chosen,
-        null as warning,
+        cast(null as varchar) as warning,
         detectors.training_rows,
         null as silhouette_sample_rows,
         detectors.flagged as customers_flagged,

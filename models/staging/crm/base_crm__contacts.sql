@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ fill_raw_values(source('crm', 'crm_contacts')) }}") }}
+{{ config(post_hook="{{ fill_raw_values() }}") }}
 
 -- Every raw CRM contact row, standardised and checked. stg_crm__contacts keeps the
 -- clean rows; quarantine_rows keeps the rest with their reasons.
@@ -96,13 +96,6 @@ cleaned as (
 
 flagged as (
     {{ flag_duplicates('cleaned', ['contact_id'], 'updated_at desc nulls last') }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged

@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ fill_raw_values(source('email', 'email_events')) }}") }}
+{{ config(post_hook="{{ fill_raw_values() }}") }}
 
 -- Every raw email engagement event, standardised and checked; stg_email__events keeps the clean rows.
 with
@@ -50,13 +50,6 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['email_event_id'], 'event_at desc nulls last') }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged

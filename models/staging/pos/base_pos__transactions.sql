@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ fill_raw_values(source('pos', 'pos_transactions')) }}") }}
+{{ config(post_hook="{{ fill_raw_values() }}") }}
 
 -- Every raw till transaction, standardised and checked; stg_pos__transactions keeps the clean rows.
 -- A negative amount at the till is a return, not an error.
@@ -48,13 +48,6 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['transaction_id'], 'transacted_at desc nulls last') }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged

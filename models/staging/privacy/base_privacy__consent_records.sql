@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ fill_raw_values(source('privacy', 'consent_records')) }}") }}
+{{ config(post_hook="{{ fill_raw_values() }}") }}
 
 -- Every raw consent decision, standardised and checked; stg_privacy__consent_records
 -- keeps the clean rows. A record has no id of its own: its key is (email, purpose,
@@ -52,13 +52,6 @@ flagged as (
         ['email', 'consent_purpose', 'recorded_at'],
         "case when consent_status = 'withdrawn' then 0 else 1 end"
     ) }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged

@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ fill_raw_values(source('privacy', 'erasure_requests')) }}") }}
+{{ config(post_hook="{{ fill_raw_values() }}") }}
 
 -- Every raw erasure request, standardised and checked; stg_privacy__erasure_requests
 -- keeps the clean rows. Requests are honoured whatever the as-of date, so no
@@ -43,13 +43,6 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['email', 'requested_at'], 'email') }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged

@@ -4,26 +4,13 @@
 -- override it for point-in-time builds.
 with
 
-web_events as (
-    select {{ parse_timestamp('event_at') }} as occurred_at
-    from {{ source('web', 'web_events') }}
-),
-
-orders as (
-    select {{ parse_timestamp('order_at') }} as occurred_at
-    from {{ source('shop', 'orders') }}
-),
-
-activity as (
-    select occurred_at from web_events
-    union all
-    select occurred_at from orders
+raw_activity as (
+    select latest_activity_at from {{ ref('base_run__raw_activity') }}
 ),
 
 latest as (
-    select cast(max(occurred_at) as date) as latest_activity_date
-    from activity
-    where occurred_at <= current_timestamp
+    select cast(max(latest_activity_at) as date) as latest_activity_date
+    from raw_activity
 )
 
 select

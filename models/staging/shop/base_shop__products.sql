@@ -1,4 +1,4 @@
-{{ config(post_hook="{{ fill_raw_values(source('shop', 'products')) }}") }}
+{{ config(post_hook="{{ fill_raw_values() }}") }}
 
 -- Every raw catalogue row, standardised and checked; stg_shop__products keeps the clean rows.
 with
@@ -50,13 +50,6 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['product_id'], 'product_name') }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged

@@ -4,7 +4,7 @@
         incremental_strategy='delete+insert',
         unique_key='raw_fingerprint',
         on_schema_change='fail',
-        post_hook="{{ fill_raw_values(source('web', 'web_events')) }}",
+        post_hook="{{ fill_raw_values() }}",
     )
 }}
 
@@ -74,13 +74,6 @@ validated as (
 
 flagged as (
     {{ flag_duplicates('validated', ['event_id'], 'event_at desc nulls last') }}
-),
-
-final as (
-    select
-        *,
-        cast(null as varchar) as raw_values  -- quarantined rows: filled by the post-hook
-    from flagged
 )
 
-select * from final
+select * from flagged
