@@ -56,7 +56,6 @@
     model's columns up to `has_oversized_value`, the last of raw_audit_columns,
     which every base model puts last in its standardised step. -#}
 {% macro with_loaded_versions(from_cte, key_columns) %}
-    select * from {{ from_cte }}
     {%- if is_incremental() %}
         {%- set columns = [] -%}
         {%- set ns = namespace(done=false) -%}
@@ -67,23 +66,24 @@
         {%- if not ns.done -%}
             {{ exceptions.raise_compiler_error(this ~ " has no has_oversized_value column to end its standardised columns") }}
         {%- endif %}
-        {%- set touched -%}
-            (
-                select {{ key_columns | join(', ') }}, raw_fingerprint from {{ from_cte }}
-                union all
-                select {{ key_columns | join(', ') }}, raw_fingerprint from {{ this }}
-                where blocking_reasons like '%future_timestamp%'
-            )
-        {%- endset %}
+    with touched as (
+        select {{ key_columns | join(', ') }}, raw_fingerprint from {{ from_cte }}
+        union all
+        select {{ key_columns | join(', ') }}, raw_fingerprint from {{ this }}
+        where blocking_reasons like '%future_timestamp%'
+    )
+    {%- endif %}
+    select * from {{ from_cte }}
+    {%- if is_incremental() %}
     union all
     select {{ columns | join(', ') }}
     from {{ this }} as loaded
     where
         exists (
             select 1
-            from {{ touched }} as touched
+            from touched
             where {% for key in key_columns %}touched.{{ key }} = loaded.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
         )
-        or loaded.raw_fingerprint in (select touched.raw_fingerprint from {{ touched }} as touched)
+        or loaded.raw_fingerprint in (select touched.raw_fingerprint from touched)
     {%- endif %}
 {% endmacro %}

@@ -122,10 +122,10 @@ def split_last_day(raw_dir: Path, fmt: str, out: Path) -> dict:
         con.execute(
             f"copy (select * from {relation} where not coalesce({is_new}, false)) to '{out}/{table}.{fmt}' {options}"
         )
-        con.execute(
+        # COPY answers with the number of rows it wrote
+        rows[table] = con.execute(
             f"copy (select * from {relation} where {is_new}) to '{out}/next/{table}.{day}.{fmt}' {options}"
-        )
-        rows[table] = con.execute(f"select count(*) from {relation} where {is_new}").fetchone()[0]
+        ).fetchone()[0]
     return {"day": day, "rows": rows}
 
 
