@@ -1,6 +1,6 @@
 {#
     Relation of a lookup seed read at compile time by map_to_vocabulary, in_seed
-    and country_dial_code. Normally `ref(seed_name)`, which also records the
+    and the other compile-time seed readers. Normally `ref(seed_name)`, which also records the
     dependency. dbt unit tests forbid refs that are not given as fixtures and
     replace given ones with CTEs that cannot be queried at compile time, so there
     the seed table already built in the target schema is used instead: unit tests

@@ -5,6 +5,13 @@ models in models/marts/segments are thin adapters around them.
 Every random step takes ``random_state``; everything quadratic in the number of
 customers (silhouette, LOF, DBSCAN) runs on a fixed-size sample, and fitted models
 score all customers.
+
+Small or empty inputs degrade instead of failing: with fewer than ``min_customers``
+customers (or too few distinct ones to form ``min_segments`` clusters) no detector or
+clustering is fitted; nobody is an outlier, everyone is in cluster 1, and the
+candidates table holds one ``skipped`` row whose warning says why (model_runs shows
+it). Every function sorts its input by ``customer_id`` first, so the same customers
+give the same answer whatever order the warehouse returns them in.
 """
 
 from __future__ import annotations
@@ -56,6 +63,7 @@ DEFAULTS = {
     "min_silhouette": 0.25,
     "min_stability": 0.8,
     "tree_depth": 4,
+    "min_customers": 50,
 }
 
 
@@ -75,6 +83,8 @@ def model_matrix(features: pd.DataFrame, log_scale: bool = True) -> tuple[np.nda
     for column in LOG_FEATURES if log_scale else ():
         frame[column] = np.log1p(frame[column].clip(lower=0))
     values = frame.to_numpy()
+    if len(values) == 0:
+        return values, list(frame.columns)
     std = values.std(axis=0)
     std[std == 0] = 1.0
     return (values - values.mean(axis=0)) / std, list(frame.columns)
@@ -82,6 +92,77 @@ def model_matrix(features: pd.DataFrame, log_scale: bool = True) -> tuple[np.nda
 
 def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     return np.sort(rng.choice(n, size=size, replace=False)) if n > size else np.arange(n)
+
+
+SKIPPED = "skipped"
+
+
+def _sorted(features: pd.DataFrame) -> pd.DataFrame:
+    """Rows in customer_id order: the warehouse returns them in any order."""
+    return features.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
+
+
+def _no_outliers(features: pd.DataFrame) -> pd.DataFrame:
+    """Outlier verdicts when there are too few customers to fit a detector: none."""
+    n = len(features)
+    return pd.DataFrame(
+        {
+            "customer_id": features["customer_id"].to_numpy(dtype=object),
+            "max_abs_z": np.full(n, np.nan),
+            "top_feature": pd.Series([None] * n, dtype="str"),
+            "is_z_outlier": np.zeros(n, dtype=bool),
+            "isolation_forest_score": np.full(n, np.nan),
+            "is_isolation_forest_outlier": np.zeros(n, dtype=bool),
+            "lof_score": np.full(n, np.nan),
+            "is_lof_outlier": np.zeros(n, dtype=bool),
+            "outlier_votes": np.zeros(n, dtype="int64"),
+            "is_outlier": np.zeros(n, dtype=bool),
+            "outlier_reason": pd.Series([None] * n, dtype="str"),
+            "training_rows": np.zeros(n, dtype="int64"),
+        }
+    )
+
+
+def _skipped_candidates(cfg: dict, rows: int, distinct: int) -> pd.DataFrame:
+    """The one candidate row of a run that fitted nothing, with the reason."""
+    reason = (
+        f"skipped: {rows} customers to fit, fewer than min_customers ({cfg['min_customers']})"
+        if rows < cfg["min_customers"]
+        else f"skipped: {distinct} distinct customers, fewer than min_segments ({cfg['min_segments']})"
+    )
+    return pd.DataFrame(
+        {
+            "algorithm": pd.Series([SKIPPED], dtype="str"),
+            "k": np.array([1], dtype="int64"),
+            "silhouette": [np.nan],
+            "inertia": [np.nan],
+            "bic": [np.nan],
+            "aic": [np.nan],
+            "noise_share": [np.nan],
+            "is_chosen": [True],
+            "stability_ari": [np.nan],
+            "warning": pd.Series([reason], dtype="str"),
+            "training_rows": np.array([rows], dtype="int64"),
+            "silhouette_sample_rows": np.array([0], dtype="int64"),
+            "hyperparameters": pd.Series([json.dumps({k: cfg[k] for k in sorted(cfg)})], dtype="str"),
+        }
+    )
+
+
+def _empty_profiles() -> pd.DataFrame:
+    columns = {
+        "cluster_id": "int64",
+        "persona": "str",
+        "persona_family": "str",
+        "customers": "int64",
+        "share": "float64",
+        "rules": "str",
+        "tree_training_accuracy": "float64",
+    }
+    for feature in FEATURES:
+        columns[f"mean_{feature}"] = "float64"
+        columns[f"zdiff_{feature}"] = "float64"
+    return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
 
 
 def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.DataFrame:
@@ -97,6 +178,9 @@ def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.Da
     with the largest |z|.
     """
     cfg = settings(config)
+    features = _sorted(features)
+    if len(features) < cfg["min_customers"]:
+        return _no_outliers(features)
     rng = np.random.default_rng(cfg["random_state"])
     x, names = model_matrix(features, log_scale=False)
     n = len(x)
@@ -169,12 +253,16 @@ def evaluate_candidates(
     silhouette is below ``min_silhouette`` or the stability below ``min_stability``.
     """
     cfg = settings(config)
+    features = _sorted(features)
     rng = np.random.default_rng(cfg["random_state"])
     keep = ~features["customer_id"].isin(outliers.loc[outliers["is_outlier"], "customer_id"])
     x_all, _ = model_matrix(features)
     x = x_all[keep.to_numpy()]
     fit_rows = _sample(len(x), cfg["fit_sample_size"], rng)
     x_fit = x[fit_rows]
+    distinct = len(np.unique(x_fit.round(9), axis=0)) if len(x_fit) else 0
+    if len(x_fit) < cfg["min_customers"] or distinct < cfg["min_segments"]:
+        return _skipped_candidates(cfg, len(x_fit), distinct)
     sil_rows = _sample(len(x_fit), cfg["silhouette_sample_size"], rng)
 
     rows = []
@@ -278,9 +366,21 @@ def assign_clusters(
     go to the nearest cluster, flagged), number clusters 1..k by mean monetary value
     (highest first), and add 2-D PCA coordinates fitted on the same sample."""
     cfg = settings(config)
+    features = _sorted(features)
     rng = np.random.default_rng(cfg["random_state"])
     chosen = candidates[candidates["is_chosen"]].iloc[0]
     is_outlier = features["customer_id"].isin(outliers.loc[outliers["is_outlier"], "customer_id"]).to_numpy()
+    if chosen["algorithm"] == SKIPPED:
+        return pd.DataFrame(
+            {
+                "customer_id": features["customer_id"].to_numpy(dtype=object),
+                "cluster_id": np.ones(len(features), dtype="int64"),
+                "is_outlier_assigned": is_outlier.astype(bool),
+                "pca_x": np.zeros(len(features)),
+                "pca_y": np.zeros(len(features)),
+                "algorithm": pd.Series([SKIPPED] * len(features), dtype="str"),
+            }
+        )
     x_all, _ = model_matrix(features)
     x = x_all[~is_outlier]
     x_fit = x[_sample(len(x), cfg["fit_sample_size"], rng)]
@@ -362,7 +462,9 @@ def profile_clusters(
     inputs (fitted on a sample; its training accuracy is reported)."""
     cfg = settings(config)
     rng = np.random.default_rng(cfg["random_state"])
-    merged = features.merge(clusters[["customer_id", "cluster_id"]], on="customer_id")
+    merged = _sorted(features).merge(clusters[["customer_id", "cluster_id"]], on="customer_id")
+    if merged.empty:
+        return _empty_profiles()
     x, _ = model_matrix(merged)
     z = pd.DataFrame(x, columns=FEATURES)
     z["cluster_id"] = merged["cluster_id"].to_numpy()

@@ -189,3 +189,36 @@ def test_poor_quality_is_warned_not_hidden():
 )
 def test_persona_rule(z, orders, expected):
     assert S.persona_for(pd.Series(z), orders) == expected
+
+
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_tiny_inputs_degrade_to_one_cluster_with_a_reason(n):
+    features = _blobs(n_per=2).head(n).copy()
+    outliers = S.detect_outliers(features, CONFIG)
+    assert len(outliers) == n and not outliers["is_outlier"].any()
+    candidates = S.evaluate_candidates(features, outliers, CONFIG)
+    assert candidates["algorithm"].tolist() == [S.SKIPPED]
+    assert candidates["is_chosen"].tolist() == [True]
+    assert candidates["warning"].iloc[0] == f"skipped: {n} customers to fit, fewer than min_customers (50)"
+    clusters = S.assign_clusters(features, outliers, candidates, CONFIG)
+    assert len(clusters) == n and set(clusters["cluster_id"]) <= {1}
+    profiles = S.profile_clusters(features, clusters, CONFIG)
+    assert len(profiles) == (1 if n else 0)
+    if n:
+        assert profiles["customers"].tolist() == [n]
+
+
+def test_identical_customers_are_not_clustered():
+    features = _blobs(n_per=30)
+    features[S.FEATURES] = 0.0  # e.g. a CRM-only export: nobody has any activity
+    outliers = S.detect_outliers(features, CONFIG)
+    candidates = S.evaluate_candidates(features, outliers, CONFIG)
+    assert candidates["warning"].iloc[0] == "skipped: 1 distinct customers, fewer than min_segments (4)"
+
+
+def test_row_order_does_not_change_the_answer():
+    features = _blobs(n_per=60)
+    shuffled = features.sample(frac=1.0, random_state=3)
+    first = S.evaluate_candidates(features, S.detect_outliers(features, CONFIG), CONFIG)
+    second = S.evaluate_candidates(shuffled, S.detect_outliers(shuffled, CONFIG), CONFIG)
+    pd.testing.assert_frame_equal(first, second)

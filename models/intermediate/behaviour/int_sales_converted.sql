@@ -1,7 +1,12 @@
 -- Web and app orders and in-store till transactions in one shape, with amounts in
--- the reporting currency (`reporting_currency` var) at the fx_rates seed's rate
--- for the month of the sale, refunds and cancellations netted out, and the buyer
--- resolved to a customer where the data allows.
+-- the reporting currency (`reporting_currency` var), refunds and cancellations
+-- netted out, and the buyer resolved to a customer where the data allows.
+-- Keys: `shop:<order_id>` and `pos:<transaction_id>`, so the two systems' ids never
+-- collide. Conversion: a sale already in the reporting currency needs no rate (1);
+-- otherwise the fx_rates seed's rates of the sale's month, or of the nearest earlier
+-- month that has one (each currency separately); with no earlier rate at all the
+-- reporting amounts are null and is_fx_rate_missing is set (a warn-severity test
+-- counts them): the sale is kept, never dropped or failed.
 --   completed, shipped: revenue (net = order total);
 --   refunded, returned: refunded in full (net 0, refund = order total);
 --   cancelled, pending: not revenue (net 0);
@@ -40,7 +45,8 @@ order_lines as (
 
 shop_sales as (
     select
-        orders.order_id as sale_id,
+        'shop:' || orders.order_id as sale_id,
+        orders.order_id as source_sale_id,
         'shop' as sale_source,
         case
             when orders.customer_ref_type = 'email' then 'email:' || orders.customer_email_match_key
@@ -62,7 +68,8 @@ shop_sales as (
 
 till_sales as (
     select
-        transaction_id as sale_id,
+        'pos:' || transaction_id as sale_id,
+        transaction_id as source_sale_id,
         'pos' as sale_source,
         'loyalty_id:' || loyalty_id as buyer_identifier_key,
         'store' as sales_channel,
@@ -84,26 +91,63 @@ sales as (
     select * from till_sales
 ),
 
+sale_months as (
+    -- every (currency, month) a rate is needed for: the sales' and the reporting
+    -- currency's in the same months
+    select distinct
+        currency_code,
+        cast({{ dbt.date_trunc('month', 'sold_at') }} as date) as sale_month
+    from sales
+    union
+    select distinct
+        '{{ var("reporting_currency") }}' as currency_code,
+        cast({{ dbt.date_trunc('month', 'sold_at') }} as date) as sale_month
+    from sales
+),
+
+month_rates as (
+    -- the latest rate of each currency at or before each month (a few hundred rows)
+    select
+        sale_months.currency_code,
+        sale_months.sale_month,
+        fx_rates.units_per_gbp,
+        row_number() over (
+            partition by sale_months.currency_code, sale_months.sale_month
+            order by fx_rates.rate_month desc
+        ) as rate_recency
+    from sale_months
+    inner join fx_rates
+        on
+            sale_months.currency_code = fx_rates.currency_code
+            and fx_rates.rate_month <= sale_months.sale_month
+),
+
 converted as (
     select
         sales.*,
         identity_map.customer_id,
-        reporting_rate.units_per_gbp / sale_rate.units_per_gbp as fx_rate_to_reporting
+        case
+            when sales.currency_code = '{{ var("reporting_currency") }}' then 1.0
+            else reporting_rate.units_per_gbp / sale_rate.units_per_gbp
+        end as fx_rate_to_reporting
     from sales
     left join identity_map on sales.buyer_identifier_key = identity_map.identifier_key
-    left join fx_rates as sale_rate
+    left join month_rates as sale_rate
         on
             sales.currency_code = sale_rate.currency_code
-            and cast({{ dbt.date_trunc('month', 'sales.sold_at') }} as date) = sale_rate.rate_month
-    left join fx_rates as reporting_rate
+            and cast({{ dbt.date_trunc('month', 'sales.sold_at') }} as date) = sale_rate.sale_month
+            and sale_rate.rate_recency = 1
+    left join month_rates as reporting_rate
         on
             reporting_rate.currency_code = '{{ var("reporting_currency") }}'
-            and sale_rate.rate_month = reporting_rate.rate_month
+            and cast({{ dbt.date_trunc('month', 'sales.sold_at') }} as date) = reporting_rate.sale_month
+            and reporting_rate.rate_recency = 1
 ),
 
 final as (
     select
         sale_id,
+        source_sale_id,
         sale_source,
         customer_id,
         sales_channel,
@@ -116,6 +160,7 @@ final as (
         sale_amount,
         discount_amount,
         fx_rate_to_reporting,
+        fx_rate_to_reporting is null as is_fx_rate_missing,
         cast(round(sale_amount * fx_rate_to_reporting, 2) as decimal(18, 2)) as sale_amount_reporting,
         cast(round(discount_amount * fx_rate_to_reporting, 2) as decimal(18, 2)) as discount_amount_reporting,
         cast(case when is_refunded then round(sale_amount * fx_rate_to_reporting, 2) else 0 end as decimal(18, 2))

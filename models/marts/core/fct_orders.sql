@@ -10,6 +10,7 @@ sales as (
 
 select
     sale_id as order_id,
+    source_sale_id as source_order_id,
     customer_id,
     sale_source,
     sales_channel,
@@ -20,6 +21,7 @@ select
     sale_amount,
     discount_amount,
     fx_rate_to_reporting,
+    is_fx_rate_missing,
     sale_amount_reporting,
     discount_amount_reporting,
     refund_amount_reporting,

@@ -54,11 +54,12 @@ unioned as (
         'clustering' as step,
         candidates.algorithm,
         cast(candidates.k as integer) as k,
-        candidates.silhouette,
-        candidates.inertia,
-        candidates.bic,
-        candidates.aic,
-        candidates.noise_share,
+        -- all-null columns from Python arrive untyped when a run was skipped
+        cast(candidates.silhouette as double) as silhouette,
+        cast(candidates.inertia as double) as inertia,
+        cast(candidates.bic as double) as bic,
+        cast(candidates.aic as double) as aic,
+        cast(candidates.noise_share as double) as noise_share,
         cast(candidates.stability_ari as double) as stability_ari,
         candidates.is_chosen,
         cast(candidates.warning as varchar) as warning,  -- all-null from Python when no warning

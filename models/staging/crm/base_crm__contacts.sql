@@ -51,7 +51,7 @@ derived as (
     select
         *,
         {{ email_match_key('email') }} as email_match_key,
-        {{ normalize_phone('phone', country_dial_code('country_code')) }} as phone_e164,
+        {{ normalize_phone('phone', 'country_code') }} as phone_e164,
         {{ phone_extension('phone') }} as phone_extension,
         {{ dbt.datediff('date_of_birth_parsed', as_of_date(), 'year') }}
             as age_years_approx

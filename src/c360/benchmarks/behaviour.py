@@ -67,9 +67,11 @@ def evaluate(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
             group by 1
         ),
         true_orders as (
-            select order_id, person_id from read_csv('{t}/orders.csv', all_varchar = true)
+            select 'shop:' || order_id as order_id, person_id
+            from read_csv('{t}/orders.csv', all_varchar = true)
             union all
-            select transaction_id, person_id from read_csv('{t}/pos_transactions.csv', all_varchar = true)
+            select 'pos:' || transaction_id, person_id
+            from read_csv('{t}/pos_transactions.csv', all_varchar = true)
         )
         select count(case when cp.person_id = t.person_id then 1 end), count(*)
         from fct_orders o

@@ -7,11 +7,13 @@ only on the seed, the customer count and the chunk size.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
+import phonenumbers
 
 from . import vocab as V
 from .formats import (
@@ -134,6 +136,20 @@ class GeneratorConfig:
     @property
     def start_ts(self) -> int:
         return self.end_ts - self.history_days * DAY
+
+
+@functools.cache
+def _valid_prefixes(country: str) -> list[str]:
+    """Three-digit starts of a national significant number under which libphonenumber
+    finds the generator's numbers valid (tested on one number per start)."""
+    first, length = {"GB": ("7", 10), "US": ("", 10), "DE": ("15", 11), "FR": ("6", 9)}[country]
+    starts = [f"{n:03d}" for n in range(1000) if f"{n:03d}".startswith(first)]
+    valid = []
+    for start in starts:
+        numbers = [start + tail * (length - 3) for tail in "2468"]
+        if all(phonenumbers.is_valid_number(phonenumbers.parse(f"+{V.COUNTRY_DIAL[country]}{n}")) for n in numbers):
+            valid.append(start)
+    return valid
 
 
 def _ascii_fold(text: str) -> str:
@@ -302,14 +318,20 @@ class ChunkGenerator:
         return f"{r.integers(1000, 99999):05d}"
 
     def _nsn(self, country: str) -> str:
+        """A national significant number that libphonenumber finds valid: the same
+        random draws as ever, with the leading digits mapped onto the country's
+        assigned mobile (or, in the US, geographic) ranges (``_VALID_PREFIXES``)."""
         r = self.rng
         if country == "GB":
-            return f"7{r.integers(100_000_000, 999_999_999)}"
-        if country == "US":
-            return f"{r.integers(201, 989)}{r.integers(200, 999)}{r.integers(1000, 9999)}"
-        if country == "DE":
-            return f"15{r.integers(100_000_000, 999_999_999)}"
-        return f"6{r.integers(10_000_000, 99_999_999)}"
+            number = f"7{r.integers(100_000_000, 999_999_999)}"
+        elif country == "US":
+            number = f"{r.integers(201, 989)}{r.integers(200, 999)}{r.integers(1000, 9999)}"
+        elif country == "DE":
+            number = f"15{r.integers(100_000_000, 999_999_999)}"
+        else:
+            number = f"6{r.integers(10_000_000, 99_999_999)}"
+        prefixes = _valid_prefixes(country)
+        return prefixes[int(number[:3]) % len(prefixes)] + number[3:]
 
     # -- CRM contacts ---------------------------------------------------------
     def contacts(self, p: dict) -> tuple[dict, dict, np.ndarray]:

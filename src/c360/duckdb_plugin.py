@@ -1,0 +1,45 @@
+"""dbt-duckdb plugin (``plugins: [{module: c360.duckdb_plugin}]`` in profiles.yml):
+registers the project's Python functions on every DuckDB connection dbt opens.
+
+- ``c360_phone_e164(raw varchar, region varchar) -> varchar``: the phone number in
+  E.164 form (``+61293744000``) when libphonenumber (the ``phonenumbers`` package)
+  parses it and finds it a valid number, else null. ``region`` (ISO alpha-2) is the
+  country a national number is read in; a number written with ``+`` or an
+  international prefix keeps its own country. A number that is not valid in its
+  country is never rewritten into another country's.
+
+Called through the ``normalize_phone`` macro (adapter.dispatch), so other engines can
+bring their own implementation. Cost: about 90 microseconds a number (91 s for
+1,000,000 numbers on one core, measured with a DuckDB scalar UDF), so it runs in
+base_crm__contacts only, once per raw contact row.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from dbt.adapters.duckdb.plugins import BasePlugin
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+
+def phone_e164(raw: str | None, region: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        number = phonenumbers.parse(raw, region)
+    except NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+class Plugin(BasePlugin):
+    def configure_connection(self, conn):
+        conn.create_function(
+            "c360_phone_e164",
+            phone_e164,
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            null_handling="special",
+            side_effects=False,
+        )
