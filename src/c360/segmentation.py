@@ -107,7 +107,7 @@ def _no_outliers(features: pd.DataFrame) -> pd.DataFrame:
     n = len(features)
     return pd.DataFrame(
         {
-            "customer_id": features["customer_id"].to_numpy(dtype=object),
+            "customer_id": features["customer_id"].astype("str"),
             "max_abs_z": np.full(n, np.nan),
             "top_feature": pd.Series([None] * n, dtype="str"),
             "is_z_outlier": np.zeros(n, dtype=bool),
@@ -214,7 +214,7 @@ def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.Da
     )
     return pd.DataFrame(
         {
-            "customer_id": features["customer_id"].to_numpy(),
+            "customer_id": features["customer_id"].astype("str"),
             "max_abs_z": z_max.round(4),
             "top_feature": top_feature,
             "is_z_outlier": is_z,
@@ -373,7 +373,7 @@ def assign_clusters(
     if chosen["algorithm"] == SKIPPED:
         return pd.DataFrame(
             {
-                "customer_id": features["customer_id"].to_numpy(dtype=object),
+                "customer_id": features["customer_id"].astype("str"),
                 "cluster_id": np.ones(len(features), dtype="int64"),
                 "is_outlier_assigned": is_outlier.astype(bool),
                 "pca_x": np.zeros(len(features)),
@@ -394,7 +394,7 @@ def assign_clusters(
     coords = pca.transform(x_all)
     return pd.DataFrame(
         {
-            "customer_id": features["customer_id"].to_numpy(),
+            "customer_id": features["customer_id"].astype("str"),
             "cluster_id": np.array([renumber[label] for label in labels], dtype="int64"),
             "is_outlier_assigned": is_outlier,
             "pca_x": coords[:, 0].round(5),

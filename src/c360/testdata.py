@@ -1,5 +1,8 @@
 """Assemble the test raw-data directory: a raw directory (the bundled sample) with
-the hand-written garbage rows of ``tests/data/garbage`` appended to each table.
+the hand-written garbage rows of ``tests/data/garbage`` appended to each table:
+``<table>.csv`` rows (matched by column name), then ``<table>.malformed`` lines
+verbatim (lines no CSV reader can make a row of); ``<table>.<part>.csv`` files are
+copied byte for byte as extra raw files (a byte-order mark, CRLF line endings).
 
 ``python -m c360.testdata --raw data/sample --garbage tests/data/garbage --out DIR``
 """
@@ -15,17 +18,23 @@ from .datagen import RAW_COLUMNS
 
 
 def assemble(raw_dir: str | Path, garbage_dir: str | Path, out_dir: str | Path) -> dict[str, int]:
-    """Copy every raw CSV of ``raw_dir`` to ``out_dir`` and append the garbage rows
-    of the same table (matched by column name). Returns garbage rows per table."""
+    """Copy every raw CSV of ``raw_dir`` to ``out_dir``, append the garbage rows and
+    malformed lines of the same table and copy its garbage part files. Returns the
+    garbage records per table (rows, malformed lines and part-file records)."""
     raw, garbage, out = Path(raw_dir), Path(garbage_dir), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     appended = {}
     for table in RAW_COLUMNS:
         target = out / f"{table}.csv"
         shutil.copyfile(raw / f"{table}.csv", target)
+        appended[table] = 0
+        for part in sorted(garbage.glob(f"{table}.*.csv")):
+            shutil.copyfile(part, out / part.name)
+            with open(part, newline="", encoding="utf-8-sig") as fh:
+                appended[table] += sum(1 for _ in csv.reader(fh)) - 1
         extra = garbage / f"{table}.csv"
+        malformed = garbage / f"{table}.malformed"
         if not extra.exists():
-            appended[table] = 0
             continue
         with open(target, newline="", encoding="utf-8") as fh:
             header = next(csv.reader(fh))
@@ -35,7 +44,12 @@ def assemble(raw_dir: str | Path, garbage_dir: str | Path, out_dir: str | Path) 
             writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
             for row in rows:
                 writer.writerow([row.get(column, "") for column in header])
-        appended[table] = len(rows)
+        appended[table] += len(rows)
+        if malformed.exists():
+            lines = malformed.read_bytes()
+            with open(target, "ab") as fh:
+                fh.write(lines)
+            appended[table] += lines.count(b"\n")
     return appended
 
 

@@ -67,3 +67,19 @@ def test_extra_columns_are_allowed(sample_dir, tmp_path):
         csv.writer(fh).writerow([*RAW_COLUMNS["products"], "supplier"])
     result = _validate(raw, tmp_path)
     assert result.returncode == 0, (result.stdout + result.stderr)[-2000:]
+
+
+def test_sources_and_malformed_line_reader_share_the_csv_dialect():
+    """dbt_project.yml's CSV reader and c360.rawfiles read the files with the same
+    options, so the lines one skips are the lines the other quarantines; the sources
+    add only union_by_name and ignore_errors."""
+    import re
+
+    from dbt_runner import PROJECT_DIR
+
+    from c360.rawfiles import CSV_OPTIONS
+
+    project = (PROJECT_DIR / "dbt_project.yml").read_text()
+    options = re.search(r"read_csv\('\{raw_dir\}/\{name\}\.\*csv', (.*)\)\" \}\}", project).group(1)
+    options = options.replace('\\"', '"')
+    assert options == f"union_by_name = true, {CSV_OPTIONS}, ignore_errors = true"

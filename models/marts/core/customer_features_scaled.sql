@@ -3,7 +3,8 @@
 -- 0 when the deviation is 0) and min-max ((x - min) / (max - min), 0 when max = min).
 -- Missing-value rules: avg_order_value without orders -> 0 (no spend per order);
 -- recency_days and days_since_last_activity without any activity -> one more than
--- the largest observed value (longer ago than anyone seen), flagged in is_inactive;
+-- the largest observed value (longer ago than anyone seen), or 0 when no customer
+-- has any (a constant carries no information to the models), flagged in is_inactive;
 -- tenure_days when no identifier has a usable time -> 0.
 {% set features = [
     'orders_count', 'monetary_value', 'avg_order_value', 'recency_days', 'tenure_days',
@@ -27,7 +28,7 @@ filled as (
         cast(orders_count as double) as orders_count,
         cast(monetary_value as double) as monetary_value,
         coalesce(avg_order_value, 0) as avg_order_value,
-        cast(coalesce(recency_days, max(recency_days) over () + 1) as double) as recency_days,
+        cast(coalesce(recency_days, max(recency_days) over () + 1, 0) as double) as recency_days,
         cast(coalesce(tenure_days, 0) as double) as tenure_days,
         cast(orders_90d as double) as orders_90d,
         cast(spend_90d as double) as spend_90d,
@@ -40,7 +41,7 @@ filled as (
         category_entropy,
         discount_share,
         engagement_score,
-        cast(coalesce(days_since_last_activity, max(days_since_last_activity) over () + 1) as double)
+        cast(coalesce(days_since_last_activity, max(days_since_last_activity) over () + 1, 0) as double)
             as days_since_last_activity,
         cast(btyd_frequency as double) as btyd_frequency
     from features

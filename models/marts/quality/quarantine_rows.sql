@@ -1,10 +1,31 @@
--- Every raw row that failed a blocking rule, with its reasons and its raw values.
+-- Every raw row that failed a blocking rule, with its reasons and its raw values, and
+-- every raw CSV line the file reader could not make a row of (`malformed_line`).
 -- Raw values and key that mention a customer being erased (any of their identifiers,
 -- int_identifiers_erased) are redacted: the row still counts in the reconciliation.
 {% set probe_width = 8 %}{# characters per probe in the redaction search (redacted, below) #}
 with
 
+malformed_lines as (
+    select
+        source_table,
+        raw_fingerprint,
+        raw_file,
+        line_number,
+        error_type,
+        raw_line
+    from {{ ref('base_run__malformed_raw_lines') }}
+),
+
 quarantined as (
+    select
+        source_table,
+        raw_fingerprint,
+        cast(null as varchar) as raw_key,
+        'malformed_line' as quarantine_reasons,
+        -- the line, where it stands and why it could not be read, as the raw values
+        {{ row_as_json('malformed_lines') }} as raw_values
+    from malformed_lines
+    union all
     {% for source_table, models in raw_table_models().items() %}
         select
             '{{ source_table }}' as source_table,
