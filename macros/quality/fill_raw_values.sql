@@ -22,6 +22,10 @@
                 ~ model.sources | length) }}
         {% endif %}
         {% set raw_relation = source(model.sources[0][0], model.sources[0][1]) %}
+        {#- an optional raw table without a file has no rows to fill -#}
+        {% if not c360.raw_files_present(model.sources[0][0], model.sources[0][1]) %}
+            {{ return('') }}
+        {% endif %}
         {#- incremental base models know each row's file: read only the files of the
             rows to fill; none: no statement, and dbt runs nothing -#}
         {% set files = none %}

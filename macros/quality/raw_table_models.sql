@@ -13,5 +13,6 @@
         'pos_transactions': ('base_pos__transactions', 'stg_pos__transactions'),
         'consent_records': ('base_privacy__consent_records', 'stg_privacy__consent_records'),
         'erasure_requests': ('base_privacy__erasure_requests', 'stg_privacy__erasure_requests'),
+        'fx_rates': ('base_fx__rates', 'stg_fx__rates'),
     }) }}
 {% endmacro %}

@@ -1,6 +1,6 @@
 {#
     Run at the start of every invocation (on-run-start): every raw table of the
-    input contract must have at least one file (`<table>.<format>` and/or
+    input contract (but the optional ones, source meta `optional: true`) must have at least one file (`<table>.<format>` and/or
     `<table>.<part>.<format>`), and each of its files every documented column.
     Stops the run with a message naming the file and the missing column(s)
     otherwise. Extra columns are allowed. Returns no SQL.
@@ -12,7 +12,9 @@
             {% if location %}
                 {% set pattern = node.meta.raw_dir ~ '/' ~ node.identifier ~ '.*' ~ node.meta.raw_format %}
                 {% set files = run_query("select file from glob('" ~ pattern ~ "') order by file").columns[0].values() %}
-                {% if files | length == 0 %}
+                {% if files | length == 0 and (node.meta.get('optional') or node.source_meta.get('optional')) %}
+                    {# an optional raw table (e.g. the user's own FX rates) may have no file #}
+                {% elif files | length == 0 %}
                     {{ exceptions.raise_compiler_error(
                         "Raw file missing: " ~ node.meta.raw_dir ~ '/' ~ node.identifier ~ '.' ~ node.meta.raw_format
                         ~ " (or " ~ node.identifier ~ ".<part>." ~ node.meta.raw_format ~ " files; source "

@@ -165,7 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     }
     for name, rows in tables.items():
         _write(out / f"{name}.csv", rows)
-    versions = ", ".join(f"{lib} {importlib.metadata.version(lib)}" for lib in ("pycountry", "phonenumbers", "babel"))
+    versions = ", ".join(
+        f"{lib} {importlib.metadata.version(lib)}" for lib in ("pycountry", "phonenumbers", "babel")
+    )
     print(", ".join(f"{name}.csv: {len(rows)} rows" for name, rows in tables.items()) + f" (from {versions})")
 
 

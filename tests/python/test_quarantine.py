@@ -46,7 +46,7 @@ def test_every_raw_table_reconciles(warehouse):
         "select source_table, raw_rows, clean_rows, quarantined_rows, duplicate_rows_removed"
         " from raw_row_reconciliation"
     ).fetchall()
-    assert len(rows) == 9
+    assert len(rows) == 10  # nine raw tables and the optional fx_rates
     for table, raw, clean, quarantined, duplicates in rows:
         assert raw == clean + quarantined + duplicates, table
 
@@ -57,7 +57,9 @@ def test_reconciliation_counts_match_the_raw_files(warehouse):
     import os
 
     raw_dir = Path(os.environ["C360_TEST_RAW_DIR"])
-    for table, raw in warehouse.execute("select source_table, raw_rows from raw_row_reconciliation").fetchall():
+    for table, raw in warehouse.execute(
+        "select source_table, raw_rows from raw_row_reconciliation"
+    ).fetchall():
         in_files = 0
         for path in raw_dir.glob(f"{table}.*csv"):
             with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -76,7 +78,5 @@ def test_malformed_lines_are_quarantined_not_fatal(warehouse):
         ("pos_transactions", "pos_transactions.windows.csv", "too_many_columns"),
         ("web_events", "web_events.csv", "too_many_columns"),
     ]
-    counted = warehouse.execute(
-        "select sum(malformed_rows) from raw_row_reconciliation"
-    ).fetchone()[0]
+    counted = warehouse.execute("select sum(malformed_rows) from raw_row_reconciliation").fetchone()[0]
     assert counted == len(rows)

@@ -3,8 +3,9 @@
 -- netted out, and the buyer resolved to a customer where the data allows.
 -- Keys: `shop:<order_id>` and `pos:<transaction_id>`, so the two systems' ids never
 -- collide. Conversion: a sale already in the reporting currency needs no rate (1);
--- otherwise the fx_rates seed's rates of the sale's month, or of the nearest earlier
--- month that has one (each currency separately); with no earlier rate at all the
+-- otherwise the rates (the user's fx_rates raw file if given, else the bundled
+-- fx_rates seed) of the sale's month, or of the nearest earlier month that has one
+-- (each currency separately); with no earlier rate at all the
 -- reporting amounts are null and is_fx_rate_missing is set (a warn-severity test
 -- counts them): the sale is kept, never dropped or failed.
 --   completed, shipped: revenue (net = order total);
@@ -29,8 +30,29 @@ identity_map as (
     select * from {{ ref('int_identifiers_resolved') }}
 ),
 
-fx_rates as (
+user_fx_rates as (
+    select * from {{ ref('stg_fx__rates') }}
+),
+
+bundled_fx_rates as (
     select * from {{ ref('fx_rates') }}
+),
+
+fx_rates as (
+    -- the user's rates (fx_rates raw file) when there are any, else the bundled seed's:
+    -- never mixed, as each set has its own base currency
+    select
+        currency_code,
+        rate_month,
+        units_per_base
+    from user_fx_rates
+    union all
+    select
+        currency_code,
+        rate_month,
+        cast(units_per_gbp as double) as units_per_base
+    from bundled_fx_rates
+    where not exists (select 1 from user_fx_rates)
 ),
 
 order_lines as (
@@ -110,7 +132,7 @@ month_rates as (
     select
         sale_months.currency_code,
         sale_months.sale_month,
-        fx_rates.units_per_gbp,
+        fx_rates.units_per_base,
         row_number() over (
             partition by sale_months.currency_code, sale_months.sale_month
             order by fx_rates.rate_month desc
@@ -128,7 +150,7 @@ converted as (
         identity_map.customer_id,
         case
             when sales.currency_code = '{{ var("reporting_currency") }}' then 1.0
-            else reporting_rate.units_per_gbp / sale_rate.units_per_gbp
+            else reporting_rate.units_per_base / sale_rate.units_per_base
         end as fx_rate_to_reporting
     from sales
     left join identity_map on sales.buyer_identifier_key = identity_map.identifier_key

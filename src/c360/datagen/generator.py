@@ -147,7 +147,10 @@ def _valid_prefixes(country: str) -> list[str]:
     valid = []
     for start in starts:
         numbers = [start + tail * (length - 3) for tail in "2468"]
-        if all(phonenumbers.is_valid_number(phonenumbers.parse(f"+{V.COUNTRY_DIAL[country]}{n}")) for n in numbers):
+        if all(
+            phonenumbers.is_valid_number(phonenumbers.parse(f"+{V.COUNTRY_DIAL[country]}{n}"))
+            for n in numbers
+        ):
             valid.append(start)
     return valid
 

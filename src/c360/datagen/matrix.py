@@ -12,8 +12,10 @@ with. ``tests/python/test_source_matrix.py`` builds each one.
 - ``guest_orders_only``: guest-checkout orders (keyed by email) and their lines only;
 - ``till_only``: in-store till sales only;
 - ``nineties_usd``: every source, history ending 1997-09-30, as-of date 1997-09-30,
-  reporting currency USD (the bundled FX rates start in 2024, so sales in other
-  currencies have no rate);
+  reporting currency USD, and the user's own ``fx_rates.csv`` (USD as base, GBP per
+  month up to June 1997, no EUR: the euro did not exist), so USD needs no rate, GBP
+  sales take their month's or the nearest earlier month's rate and EUR sales have
+  none;
 - ``international``: every source, the contacts moved to fourteen countries on six
   continents, each with its local phone spellings (valid numbers from libphonenumber's
   metadata), its local date format and the country written in its own language.
@@ -55,6 +57,15 @@ INTERNATIONAL = {
     "ES": ("es", "%d/%m/%Y"),
 }
 PHONE_STYLES = [PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.E164]
+
+# the user's rates for nineties_usd: units per 1 USD, monthly from 1995 to June 1997
+NINETIES_RATES = [
+    {"currency_code": code, "rate_month": f"{year}{month:02d}01", "units_per_base": rate}
+    for year in (1995, 1996, 1997)
+    for month in range(1, 13)
+    if (year, month) <= (1997, 6)
+    for code, rate in (("USD", "1"), ("GBP", f"{0.60 + 0.001 * month:.4f}"))
+]
 
 DATASETS = ["crm_only", "web_only", "guest_orders_only", "till_only", "nineties_usd", "international"]
 
@@ -131,7 +142,9 @@ def build_matrix(out_dir: str | Path, customers: int = 300, seed: int = 7) -> di
         shutil.rmtree(out)
     base, nineties = out / "_base", out / "_base_1997"
     generate(base, GeneratorConfig(customers=customers, seed=seed, end_date="2026-09-30"), log=lambda _: None)
-    generate(nineties, GeneratorConfig(customers=customers, seed=seed, end_date="1997-09-30"), log=lambda _: None)
+    generate(
+        nineties, GeneratorConfig(customers=customers, seed=seed, end_date="1997-09-30"), log=lambda _: None
+    )
 
     _subset(base, out / "crm_only", {"crm_contacts": None})
     _subset(base, out / "web_only", {"web_events": None})
@@ -146,6 +159,11 @@ def build_matrix(out_dir: str | Path, customers: int = 300, seed: int = 7) -> di
     )
     _subset(base, out / "till_only", {"pos_transactions": None})
     shutil.copytree(nineties, out / "nineties_usd", ignore=shutil.ignore_patterns("_truth", "_manifest.json"))
+    _write(
+        out / "nineties_usd" / "fx_rates.csv",
+        ["currency_code", "rate_month", "units_per_base"],
+        NINETIES_RATES,
+    )
     truth = internationalise(base, out / "international")
     shutil.rmtree(out / "international" / "_truth")
     _write(
@@ -161,9 +179,13 @@ def build_matrix(out_dir: str | Path, customers: int = 300, seed: int = 7) -> di
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m c360.datagen.matrix", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m c360.datagen.matrix", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--out", required=True, help="directory to write the datasets into (replaced)")
-    parser.add_argument("--customers", type=int, default=300, help="people in the generated base (default 300)")
+    parser.add_argument(
+        "--customers", type=int, default=300, help="people in the generated base (default 300)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     if args.customers < 1:
