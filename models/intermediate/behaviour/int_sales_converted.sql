@@ -141,7 +141,7 @@ month_rates as (
     inner join fx_rates
         on
             sale_months.currency_code = fx_rates.currency_code
-            and fx_rates.rate_month <= sale_months.sale_month
+            and sale_months.sale_month >= fx_rates.rate_month
 ),
 
 converted as (
