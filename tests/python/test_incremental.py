@@ -143,6 +143,14 @@ def test_incremental_equals_full_refresh(incremental_build, table):
         skip.add("raw_file")
     columns = _columns(con, "inc", table, skip)
     assert columns == _columns(con, "full_db", table, skip)
+    if table == "quarantine_rows":
+        # a malformed line's raw values say where it stands, which differs by design
+        # (the full build read it from one file): compare its text only
+        columns = columns.replace(
+            '"raw_values"',
+            "case when primary_reason = 'malformed_line' then json_extract_string(raw_values, '$.raw_line')"
+            ' else raw_values end as "raw_values"',
+        )
     counts = con.execute(
         f"""select
                 (select count(*) from (select {columns} from inc.{table}
@@ -173,12 +181,16 @@ def test_the_second_run_read_only_the_new_files(incremental_build):
     ]:
         run_sql = (target / "compiled" / "c360" / "models" / "staging" / f"{model}.sql").read_text()
         assert f"not in ('{table}.csv')" in run_sql, run_sql[:2000]
-    # the as-of date's per-file figures: both loaded files skipped (no timestamp in
-    # them has come due since the first run)
+    # the as-of date's per-file figures: every loaded file of its five sources skipped
+    # (no timestamp in them has come due since the first run)
     run_sql = (
         target / "compiled" / "c360" / "models" / "staging" / "run" / "base_run__raw_activity.sql"
     ).read_text()
-    assert run_sql.count("not in ('orders.csv', 'web_events.csv')") == 2, run_sql[:2000]
+    loaded = (
+        "not in ('crm_contacts.csv', 'email_events.csv', 'orders.csv', 'pos_transactions.csv',"
+        " 'pos_transactions.windows.csv', 'web_events.csv')"
+    )
+    assert run_sql.count(loaded) == 5, run_sql[:2000]
     con = duckdb.connect(str(db), read_only=True)
     new_rows = con.execute(
         "select count(*) from base_web__events where raw_file = ?", [f"web_events.{LAST_DAY}.csv"]

