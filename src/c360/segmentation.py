@@ -216,7 +216,7 @@ def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.Da
         {
             "customer_id": features["customer_id"].astype("str"),
             "max_abs_z": z_max.round(4),
-            "top_feature": top_feature,
+            "top_feature": pd.Series(top_feature, dtype="str"),
             "is_z_outlier": is_z,
             "isolation_forest_score": forest_scores.round(6),
             "is_isolation_forest_outlier": is_forest,
@@ -224,7 +224,7 @@ def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.Da
             "is_lof_outlier": is_lof,
             "outlier_votes": votes.astype("int64"),
             "is_outlier": votes >= 2,
-            "outlier_reason": reason,
+            "outlier_reason": pd.Series(reason, dtype="str"),  # typed: all-null when nobody is an outlier
             "training_rows": np.full(n, len(sample), dtype="int64"),
         }
     )
@@ -496,4 +496,4 @@ def profile_clusters(
             row[f"mean_{feature}"] = round(float(group[feature].mean()), 4)
             row[f"zdiff_{feature}"] = round(float(zdiff[feature]), 4)
         out.append(row)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out).astype({"persona": "str", "persona_family": "str", "rules": "str"})

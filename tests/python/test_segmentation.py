@@ -222,3 +222,18 @@ def test_row_order_does_not_change_the_answer():
     first = S.evaluate_candidates(features, S.detect_outliers(features, CONFIG), CONFIG)
     second = S.evaluate_candidates(shuffled, S.detect_outliers(shuffled, CONFIG), CONFIG)
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_outputs_keep_their_types_when_a_column_is_all_null():
+    """With no outlier at all (e.g. a CRM-only export) the reason column is all null
+    and must still reach DuckDB as text, or the marts' contracts fail."""
+    import duckdb
+
+    features = _blobs(n_per=30)
+    features[S.FEATURES] = 1.0  # identical customers: nobody stands out
+    outliers = S.detect_outliers(features, CONFIG)
+    assert not outliers["is_outlier"].any()
+    con = duckdb.connect()
+    con.register("outliers", outliers)
+    types = dict(con.execute("select column_name, column_type from (describe outliers)").fetchall())
+    assert types["outlier_reason"] == "VARCHAR" and types["top_feature"] == "VARCHAR"
