@@ -12,63 +12,26 @@
 -- base_run__as_of_date. Incremental: a run reads the new files, and again the files
 -- holding a timestamp the clock has since passed (it may now count); every other
 -- file's figures cannot have changed.
+{#- activity stream: source, table, time expression, whether it is a fallback -#}
+{% set streams = [
+    ('web', 'web_events', 'received.event_at', false),
+    ('shop', 'orders', 'received.order_at', false),
+    ('pos', 'pos_transactions', 'received.transaction_at', true),
+    ('email', 'email_events', 'received.event_at', true),
+    ('crm', 'crm_contacts', 'coalesce(received.updated_at, received.created_at)', true),
+] %}
 with
 
-web_events as (
-    select
-        {{ raw_file_name('received') }} as raw_file,
-        false as is_fallback,
-        {{ parse_timestamp('received.event_at') }} as occurred_at
-    from {{ source('web', 'web_events') }} as received
-    {{ only_new_raw_files('received', 'earliest_future_at <= current_timestamp') }}
-),
-
-orders as (
-    select
-        {{ raw_file_name('received') }} as raw_file,
-        false as is_fallback,
-        {{ parse_timestamp('received.order_at') }} as occurred_at
-    from {{ source('shop', 'orders') }} as received
-    {{ only_new_raw_files('received', 'earliest_future_at <= current_timestamp') }}
-),
-
-till_sales as (
-    select
-        {{ raw_file_name('received') }} as raw_file,
-        true as is_fallback,
-        {{ parse_timestamp('received.transaction_at') }} as occurred_at
-    from {{ source('pos', 'pos_transactions') }} as received
-    {{ only_new_raw_files('received', 'earliest_future_at <= current_timestamp') }}
-),
-
-email_events as (
-    select
-        {{ raw_file_name('received') }} as raw_file,
-        true as is_fallback,
-        {{ parse_timestamp('received.event_at') }} as occurred_at
-    from {{ source('email', 'email_events') }} as received
-    {{ only_new_raw_files('received', 'earliest_future_at <= current_timestamp') }}
-),
-
-contacts as (
-    select
-        {{ raw_file_name('received') }} as raw_file,
-        true as is_fallback,
-        {{ parse_timestamp('coalesce(received.updated_at, received.created_at)') }} as occurred_at
-    from {{ source('crm', 'crm_contacts') }} as received
-    {{ only_new_raw_files('received', 'earliest_future_at <= current_timestamp') }}
-),
-
 activity as (
-    select * from web_events
-    union all
-    select * from orders
-    union all
-    select * from till_sales
-    union all
-    select * from email_events
-    union all
-    select * from contacts
+    {% for source_name, table_name, occurred_at, is_fallback in streams %}
+        select
+            {{ raw_file_name('received') }} as raw_file,
+            {{ 'true' if is_fallback else 'false' }} as is_fallback,
+            {{ parse_timestamp(occurred_at) }} as occurred_at
+        from {{ source(source_name, table_name) }} as received
+        {{ only_new_raw_files('received', 'earliest_future_at <= current_timestamp') }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 by_file as (
