@@ -34,5 +34,7 @@ step "dbt docs generate"
 C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt docs generate --quiet
 
 step "pytest"
+# two workers, each test file on one of them: most of the time goes to dbt builds,
+# whose Python overhead keeps one core busy each
 C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" C360_TEST_EXPORT_DIR=target/test_exports \
-    python -m pytest
+    python -m pytest -n 2 --dist loadfile
