@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-RULE_ORDER = {"override_merge": 0, "exact_email": 1, "exact_loyalty": 2, "phone_and_name": 3, "fuzzy": 4}
+RULE_ORDER = {"override_merge": 0, "exact_email": 1, "exact_loyalty": 2, "probabilistic": 3}
 
 
 def cluster_contacts(
@@ -28,7 +28,7 @@ def cluster_contacts(
     """Assign every contact to a cluster.
 
     ``match_edges``: contact_id_a, contact_id_b, match_rule (a key of RULE_ORDER),
-    name_similarity (ties broken by it, higher first, then by the ids).
+    strength (ties within a rule broken by it, higher first, then by the ids).
     ``never_merge``: contact_id_a, contact_id_b.
     Returns contact_id, cluster_key (smallest contact_id of the cluster),
     cluster_contacts, is_merge_refused (a merge touching this cluster was refused by
@@ -57,7 +57,7 @@ def cluster_contacts(
 
     edges = match_edges.assign(
         _rank=match_edges["match_rule"].map(RULE_ORDER),
-        _sim=-match_edges["name_similarity"].fillna(0.0),
+        _sim=-match_edges["strength"].fillna(0.0),
     ).sort_values(["_rank", "_sim", "contact_id_a", "contact_id_b"], kind="mergesort")
     rules = edges["match_rule"].to_numpy()
     for (a, b), rule in zip(_pairs(ids, edges), rules, strict=True):
@@ -111,9 +111,9 @@ def cluster_with_overrides(
     """
     decision = overrides["decision"].astype(str).str.strip().str.lower()
     forced = overrides.loc[decision == "merge", ["contact_id_a", "contact_id_b"]].assign(
-        match_rule="override_merge", name_similarity=1.0
+        match_rule="override_merge", strength=1.0
     )
     never = overrides.loc[decision == "never_merge", ["contact_id_a", "contact_id_b"]]
-    columns = ["contact_id_a", "contact_id_b", "match_rule", "name_similarity"]
+    columns = ["contact_id_a", "contact_id_b", "match_rule", "strength"]
     edges = pd.concat([matches[columns], forced[columns]], ignore_index=True)
     return cluster_contacts(contacts["contact_id"], edges, never, max_cluster_contacts)

@@ -8,7 +8,7 @@ from c360.identity import cluster_contacts
 
 
 def _edges(rows):
-    return pd.DataFrame(rows, columns=["contact_id_a", "contact_id_b", "match_rule", "name_similarity"])
+    return pd.DataFrame(rows, columns=["contact_id_a", "contact_id_b", "match_rule", "strength"])
 
 
 def _never(rows=()):
@@ -29,16 +29,16 @@ def test_long_chain_is_one_cluster():
 
 def test_never_merge_holds_across_an_indirect_path():
     ids = pd.Series(["a", "b", "c"])
-    edges = _edges([("a", "b", "exact_email", 1.0), ("b", "c", "fuzzy", 0.9)])
+    edges = _edges([("a", "b", "exact_email", 1.0), ("b", "c", "probabilistic", 0.9)])
     result = cluster_contacts(ids, edges, _never([("a", "c")]), max_cluster_contacts=10)
     assert _clusters(result) == [["a", "b"], ["c"]]
     assert not result["is_merge_refused"].any()
 
 
 def test_stronger_rules_win_over_weaker_ones():
-    # c may join a (email) or b (fuzzy); a and b must stay apart: the email edge wins.
+    # c may join a (email) or b (probabilistic); a and b must stay apart: the email edge wins.
     ids = pd.Series(["a", "b", "c"])
-    edges = _edges([("b", "c", "fuzzy", 0.99), ("a", "c", "exact_email", 0.9)])
+    edges = _edges([("b", "c", "probabilistic", 0.99), ("a", "c", "exact_email", 0.9)])
     result = cluster_contacts(ids, edges, _never([("a", "b")]), max_cluster_contacts=10)
     assert _clusters(result) == [["a", "c"], ["b"]]
 
@@ -54,7 +54,11 @@ def test_cap_refuses_and_flags_giant_clusters():
 def test_override_merge_ignores_the_cap_and_unknown_ids_are_ignored():
     ids = pd.Series(["a", "b", "c"])
     edges = _edges(
-        [("a", "b", "override_merge", None), ("b", "c", "override_merge", None), ("x", "a", "fuzzy", 1.0)]
+        [
+            ("a", "b", "override_merge", None),
+            ("b", "c", "override_merge", None),
+            ("x", "a", "probabilistic", 1.0),
+        ]
     )
     result = cluster_contacts(ids, edges, _never([("a", "zz")]), max_cluster_contacts=1)
     assert _clusters(result) == [["a", "b", "c"]]
@@ -63,10 +67,10 @@ def test_override_merge_ignores_the_cap_and_unknown_ids_are_ignored():
 def test_result_does_not_depend_on_edge_order():
     ids = pd.Series(list("abcdef"))
     rows = [
-        ("a", "b", "fuzzy", 0.9),
-        ("b", "c", "fuzzy", 0.95),
+        ("a", "b", "probabilistic", 0.9),
+        ("b", "c", "probabilistic", 0.95),
         ("d", "e", "exact_email", 1.0),
-        ("c", "d", "fuzzy", 0.91),
+        ("c", "d", "probabilistic", 0.91),
     ]
     first = cluster_contacts(ids, _edges(rows), _never([("a", "d")]), 10)
     second = cluster_contacts(ids, _edges(rows[::-1]), _never([("a", "d")]), 10)

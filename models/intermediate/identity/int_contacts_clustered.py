@@ -9,7 +9,9 @@ def model(dbt, session):
     matches = (
         dbt.ref("int_contact_pairs_scored")
         .filter("is_match")
-        .project("contact_id_a, contact_id_b, match_rule, name_similarity")
+        .project(
+            "contact_id_a, contact_id_b, match_rule, coalesce(match_probability, name_similarity) as strength"
+        )
         .df()
     )
     overrides = dbt.ref("identity_overrides").df()

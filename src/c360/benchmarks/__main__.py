@@ -38,7 +38,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--truth", default="data/sample/_truth", help="quality: the generator's _truth directory"
     )
-    parser.add_argument("--out", help="quality: write the figures as JSON here")
+    parser.add_argument("--out", help="quality, linkage: write the figures as JSON here")
+    parser.add_argument(
+        "--model",
+        default="train",
+        help="linkage: 'train' (train on the warehouse's own contacts, no labels), 'shipped'"
+        " (the model in the package) or a model JSON file",
+    )
     parser.add_argument("--customers", type=int, default=100_000, help="scale: customers to generate")
     parser.add_argument("--raw", help="scale: raw data directory (generated there when empty)")
     parser.add_argument(
@@ -95,16 +101,19 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"error: no warehouse at {args.db}")
         if not (Path(args.truth) / "contacts.csv").is_file():
             raise SystemExit(f"error: no truth at {args.truth} (contacts.csv missing)")
-        report = linkage.evaluate(Path(args.db), Path(args.truth))
+        try:
+            report = linkage.evaluate(Path(args.db), Path(args.truth), model=args.model)
+        except ValueError as error:
+            raise SystemExit(f"error: {error}") from None
         print(
-            f"{report['contacts']:,} contacts, {report['true_pairs']:,} true pairs;"
+            f"{report['contacts']:,} contacts, {report['true_pairs']:,} true pairs; model: {report['model']};"
             f" trained in {report['train_seconds']} s, scored in {report['predict_seconds']} s"
         )
-        print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>7} {'pairs':>7}")
+        print(f"  {'threshold':>9} {'precision':>9} {'recall':>7} {'f1':>7} {'matched':>8} {'vetoed':>7}")
         for row in report["thresholds"]:
             print(
                 f"  {row['threshold']:>9} {row['precision']:>9.4f} {row['recall']:>7.4f}"
-                f" {row['f1']:>7.4f} {row['pairs_above']:>7,}"
+                f" {row['f1']:>7.4f} {row['pairs_matched']:>8,} {row['pairs_vetoed']:>7,}"
             )
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2) + "\n")

@@ -172,6 +172,81 @@ def _typo(rng: np.random.Generator, text: str) -> str:
     return text[:i] + text[i] + text[i:]
 
 
+# Letters next to each other on a QWERTY keyboard (a slip hits a neighbour).
+_KEY_NEIGHBOURS = {
+    row[i]: row[max(i - 1, 0) : i] + row[i + 1 : i + 2]
+    for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+    for i in range(len(row))
+}
+# Spellings that sound alike (a name taken down over the phone or from memory).
+_SOUND_ALIKE = [
+    ("ph", "f"),
+    ("f", "ph"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("k", "c"),
+    ("ie", "y"),
+    ("y", "ie"),
+    ("ey", "y"),
+    ("ou", "u"),
+    ("ei", "ie"),
+    ("ll", "l"),
+    ("l", "ll"),
+    ("tt", "t"),
+    ("nn", "n"),
+    ("ss", "s"),
+    ("z", "s"),
+    ("s", "z"),
+    ("th", "t"),
+    ("w", "v"),
+    ("v", "w"),
+    ("ai", "ay"),
+    ("ae", "e"),
+    ("mm", "m"),
+    ("sch", "sh"),
+    ("ä", "ae"),
+    ("ö", "oe"),
+    ("ü", "ue"),
+]
+
+
+def _misspell(rng: np.random.Generator, text: str) -> str:
+    """A realistic misspelling: a sound-alike spelling (when one applies) or a keyboard
+    slip onto a neighbouring key, keeping the case of the replaced letter."""
+    lower = text.lower()
+    options = [(a, b) for a, b in _SOUND_ALIKE if a in lower[1:]]
+    if options and rng.random() < 0.5:
+        a, b = options[int(rng.integers(0, len(options)))]
+        i = lower.index(a, 1)
+        replacement = b.upper() if text[i].isupper() else b
+        return text[:i] + replacement + text[i + len(a) :]
+    slots = [i for i in range(1, len(text)) if text[i].lower() in _KEY_NEIGHBOURS]
+    if not slots:
+        return text
+    i = slots[int(rng.integers(0, len(slots)))]
+    near = _KEY_NEIGHBOURS[text[i].lower()]
+    letter = near[int(rng.integers(0, len(near)))]
+    return text[:i] + (letter.upper() if text[i].isupper() else letter) + text[i + 1 :]
+
+
+def _mistype_code(rng: np.random.Generator, code: str) -> str:
+    """One character of a postcode typed wrong (a digit for a digit, a letter for a letter)."""
+    slots = [i for i, ch in enumerate(code) if ch.isalnum()]
+    if not slots:
+        return code
+    i = slots[int(rng.integers(0, len(slots)))]
+    pool = "0123456789" if code[i].isdigit() else "ABCDEFGHJKLMNPRSTUWYZ"
+    return code[:i] + pool[int(rng.integers(0, len(pool)))] + code[i + 1 :]
+
+
+def _day_month_swapped(epoch: int) -> int:
+    """The same date with day and month swapped (when that is a date), else unchanged."""
+    day = datetime.fromtimestamp(int(epoch), UTC)
+    if day.day > 12 or day.day == day.month:
+        return int(epoch)
+    return int(day.replace(month=day.day, day=day.month).timestamp())
+
+
 def _case_variant(rng: np.random.Generator, text: str) -> str:
     kind = rng.integers(0, 4)
     if kind == 0:
@@ -236,7 +311,9 @@ class ChunkGenerator:
         dob -= dob % DAY
 
         # Households: some people share address, landline and surname with the person
-        # generated just before them (twins share the birth date too).
+        # generated just before them; 2 in 100 of them are twins and share the birth date
+        # too (about 1 birth in 60 is a twin birth; adult twins living together are
+        # rarer still).
         household = idx.copy()
         joins = np.flatnonzero(rng.random(n) < 0.05)
         joins = joins[joins > 0]
@@ -252,7 +329,7 @@ class ChunkGenerator:
             )
             first[j] = V.FIRST_NAMES[country[j]][rng.integers(0, len(V.FIRST_NAMES[country[j]]))]
             household[j] = household[j - 1]
-            if rng.random() < 0.1:
+            if rng.random() < 0.02:
                 dob[j] = dob[j - 1]
 
         domain = rng.choice(V.EMAIL_DOMAINS, size=n, p=V.EMAIL_DOMAIN_WEIGHTS)
@@ -320,6 +397,26 @@ class ChunkGenerator:
             )
         return f"{r.integers(1000, 99999):05d}"
 
+    def _new_address(self, r: np.random.Generator, country: str) -> tuple[str, str, str]:
+        """A street line, city and postcode somewhere else in the country, drawn from
+        ``r`` (the contact noise stream)."""
+        street = V.STREETS[country][int(r.integers(0, len(V.STREETS[country])))]
+        city = V.CITIES[country][int(r.integers(0, len(V.CITIES[country])))]
+        saved, self.rng = self.rng, r
+        try:
+            postcode = self._postcode(country)
+        finally:
+            self.rng = saved
+        return f"{int(r.integers(1, 250))} {street}", city, postcode
+
+    def _nsn_from(self, r: np.random.Generator, country: str) -> str:
+        """A new phone number (``_nsn``) drawn from ``r``."""
+        saved, self.rng = self.rng, r
+        try:
+            return self._nsn(country)
+        finally:
+            self.rng = saved
+
     def _nsn(self, country: str) -> str:
         """A national significant number that libphonenumber finds valid: the same
         random draws as ever, with the leading digits mapped onto the country's
@@ -351,6 +448,11 @@ class ChunkGenerator:
         rows = {c: np.empty(m, dtype=object) for c in RAW_COLUMNS["crm_contacts"]}
         rows["contact_id"] = contact_id
         u = rng.random((m, 12))
+        # The harder noise of later records of a person draws from its own stream, so
+        # the other tables stay as they were.
+        noise = np.random.default_rng([self.cfg.seed, self.chunk, 1])
+        z = noise.random((m, 10))
+        dob = p["dob"][owner].copy()
         for j in range(m):
             i = owner[j]
             dup = k[j] > 0
@@ -368,7 +470,17 @@ class ChunkGenerator:
                 first, last = _ascii_fold(first), _ascii_fold(last)
             if u[j, 3] < (0.25 if dup else 0.08):
                 first, last = _case_variant(rng, first), _case_variant(rng, last)
-            if dup and u[j, 4] < 0.06:
+            if dup and z[j, 0] < 0.12:
+                first = _misspell(noise, first)
+            if dup and z[j, 1] < 0.10:
+                last = _misspell(noise, last)
+            if dup and z[j, 2] < 0.03:
+                first = None
+            elif dup and z[j, 2] < 0.05:
+                first = f"{first.strip()[:1]}."
+            if dup and z[j, 3] < 0.02:
+                last = None
+            if dup and u[j, 4] < 0.06 and first is not None and last is not None:
                 first, last = last, first
             # email
             if dup and u[j, 5] < 0.25:
@@ -381,8 +493,11 @@ class ChunkGenerator:
                 email = _case_variant(rng, email).replace("  ", " ")
             if u[j, 7] < 0.003:
                 email = V.JUNK_EMAILS[rng.integers(0, len(V.JUNK_EMAILS))]
-            # phone
-            phone = None if u[j, 8] < (0.30 if dup else 0.10) else format_phone(rng, country, p["nsn"][i])
+            # phone; a later record may come from after a move (new address, and half
+            # the time a new phone)
+            moved = dup and z[j, 4] < 0.12
+            nsn = self._nsn_from(noise, country) if moved and z[j, 5] < 0.5 else p["nsn"][i]
+            phone = None if u[j, 8] < (0.30 if dup else 0.10) else format_phone(rng, country, nsn)
             # contacts known only by name, address and birth date
             if dup and u[j, 9] < 0.08:
                 email, phone = None, None
@@ -399,14 +514,28 @@ class ChunkGenerator:
                     .replace("Avenue", "Ave")
                 )
                 address = address.lower() if u[j, 10] < 0.15 else address
+            city, pc = p["city"][i], p["postcode"][i]
+            if moved:
+                address, city, pc = self._new_address(noise, country)
+            elif dup and z[j, 6] < 0.05:
+                pc = _mistype_code(noise, pc)
+            if dup and z[j, 7] < 0.06:
+                address = _misspell(noise, address)
+            elif dup and z[j, 7] < 0.10:
+                address = None
+            if dup and z[j, 8] < 0.05:
+                pc = None
             rows["street_address"][j] = address
-            rows["city"][j] = p["city"][i].upper() if u[j, 11] < 0.1 else p["city"][i]
-            pc = p["postcode"][i]
-            rows["postcode"][j] = pc.replace(" ", "").lower() if (dup and u[j, 11] < 0.3) else pc
+            rows["city"][j] = city.upper() if u[j, 11] < 0.1 else city
+            rows["postcode"][j] = pc.replace(" ", "").lower() if (pc and dup and u[j, 11] < 0.3) else pc
+            # birth date: day and month swapped, or one digit of the day mistyped
+            if dup and z[j, 9] < 0.03:
+                dob[j] = _day_month_swapped(dob[j])
+            elif dup and z[j, 9] < 0.06:
+                dob[j] = dob[j] + DAY * int(noise.choice([-10, -1, 1, 10]))
             rows["country"][j] = self._country_spelling(country)
             rows["loyalty_id"][j] = p["loyalty"][i] if (not dup or u[j, 6] < 0.5) else None
 
-        dob = p["dob"][owner]
         us = p["country"][owner] == "US"
         dob_str = np.where(
             us,
