@@ -168,13 +168,22 @@ def settings() -> SettingsCreator:
             cl.ExactMatch("email").configure(term_frequency_adjustments=True),
             cl.ExactMatch("phone").configure(term_frequency_adjustments=True),
         ],
+        # Candidate pairs. A birth date alone would pair every contact with the ~40
+        # others born that day per million contacts (20 million pairs); with a first or
+        # last initial, a postcode or a city beside it, it keeps what it finds on FEBRL
+        # (records whose names are both corrupted) at a fraction of the pairs.
         blocking_rules_to_generate_predictions=[
-            block_on("first_name", "surname"),
-            block_on("birth_date"),
+            block_on("first_name", "surname", "city"),
+            block_on("first_name", "surname", "substr(birth_date, 1, 4)"),
+            block_on("first_name", "surname", "substr(postcode, 1, 2)"),
+            block_on("birth_date", "substr(first_name, 1, 1)"),
+            block_on("birth_date", "substr(surname, 1, 1)"),
+            block_on("birth_date", "postcode"),
+            block_on("birth_date", "city"),
             block_on("postcode", "first_name"),
             block_on("postcode", "surname"),
-            block_on("street"),
-            block_on("surname", "city"),
+            block_on("street", "city"),
+            block_on("street", "substr(postcode, 1, 2)"),
             block_on("email"),
             block_on("phone"),
         ],
