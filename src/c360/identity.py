@@ -89,7 +89,11 @@ def cluster_contacts(
 def _known(ids: pd.Index, edges: pd.DataFrame) -> pd.DataFrame:
     """Edges whose two contacts are both in ``ids`` (overrides may name contacts
     that are not in this data)."""
-    known = edges["contact_id_a"].astype(str).isin(ids) & edges["contact_id_b"].astype(str).isin(ids)
+    # get_indexer hashes against the index already built; Series.isin on arrow-backed
+    # strings walks the values in Python (46 of 53 s at a million contacts)
+    known = (ids.get_indexer(edges["contact_id_a"].astype(str)) >= 0) & (
+        ids.get_indexer(edges["contact_id_b"].astype(str)) >= 0
+    )
     return edges[known]
 
 
