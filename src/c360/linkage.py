@@ -62,6 +62,7 @@ INPUT_COLUMNS = {
     "match_phone": "phone",
 }
 COMPARISONS = ["names", "birth_date", "postcode", "street", "city", "email", "phone"]
+TF_COLUMNS = {"names": "full_name"}  # comparisons whose term frequencies are another column's
 
 NAMES_FIRST_NAMES_DIFFER = "surname alike, first names differ"
 NAMES_NOTHING_ALIKE = "names differ"
@@ -82,14 +83,10 @@ def _names() -> cl.CustomComparison:
     or, for short names where Jaro-Winkler is harsh, one edit), a first initial, and
     what is left when one part is missing or differs."""
 
-    def alike(column: str, side_l: str = "l", side_r: str = "r") -> str:
-        left, right = f"{column}_{side_l}", f"{column}_{side_r}"
-        return (
-            f"(jaro_winkler_similarity({left}, {right}) >= 0.88 or damerau_levenshtein({left}, {right}) <= 1)"
-        )
-
-    def alike_across(a: str, b: str) -> str:
-        return f"(jaro_winkler_similarity({a}_l, {b}_r) >= 0.88 or damerau_levenshtein({a}_l, {b}_r) <= 1)"
+    def alike(left: str, right: str | None = None) -> str:
+        """``left`` on the left record alike ``right`` (default: the same column) on the right."""
+        a, b = f"{left}_l", f"{right or left}_r"
+        return f"(jaro_winkler_similarity({a}, {b}) >= 0.88 or damerau_levenshtein({a}, {b}) <= 1)"
 
     f, s = "first_name", "surname"
     initial = f"((length({f}_l) = 1 or length({f}_r) = 1) and left({f}_l, 1) = left({f}_r, 1))"
@@ -107,7 +104,7 @@ def _names() -> cl.CustomComparison:
                 label_for_charts="both Jaro-Winkler >= 0.92"
             ),
             cll.CustomLevel(f"{alike(f)} and {alike(s)}", "both alike"),
-            cll.CustomLevel(f"{alike_across(f, s)} and {alike_across(s, f)}", "swapped and alike"),
+            cll.CustomLevel(f"{alike(f, s)} and {alike(s, f)}", "swapped and alike"),
             cll.CustomLevel(
                 f"jaro_winkler_similarity({f}_l, {f}_r) >= 0.8 and damerau_levenshtein({f}_l, {f}_r) <= 2"
                 f" and jaro_winkler_similarity({s}_l, {s}_r) >= 0.8",
@@ -340,14 +337,11 @@ def score(contacts: pd.DataFrame, model: dict, floor: float) -> pd.DataFrame:
     labels = _level_labels(model)
     for c in COMPARISONS:
         out[f"{c}_level"] = pairs[f"gamma_{c}"].map(labels[c])
-        tf = [
-            col
-            for col in pairs.columns
-            if col.startswith("mw_tf_adj_")
-            and col[len("mw_tf_adj_") :] in (c, "full_name" if c == "names" else c)
-        ]
+        # a comparison's term-frequency adjustment, named after it or its TF column
+        tf = [f"mw_tf_adj_{name}" for name in dict.fromkeys([c, TF_COLUMNS.get(c, c)])]
         out[f"{c}_weight"] = pairs[f"mw_{c}"].astype("float64") + sum(
-            (pairs[col].fillna(0.0).astype("float64") for col in tf), np.float64(0.0)
+            (pairs[col].fillna(0.0).astype("float64") for col in tf if col in pairs.columns),
+            np.float64(0.0),
         )
     out = out.astype({c: "string" for c in TEXT_COLUMNS})
     return out.sort_values(["contact_id_a", "contact_id_b"], kind="mergesort").reset_index(drop=True)
