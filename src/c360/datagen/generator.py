@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import numpy as np
 import phonenumbers
 
+from . import population
 from . import vocab as V
 from .formats import (
     DATE_DMY,
@@ -210,6 +211,23 @@ _SOUND_ALIKE = [
 ]
 
 
+def _other_email(rng: np.random.Generator, first: str, last: str, current: str, country: str) -> str:
+    """Another address of the same person: a work address (at a firm named after some
+    surname of the country) or an account elsewhere, spelt from the name."""
+    f = _ascii_fold(first).lower().replace(" ", "")
+    s = _ascii_fold(last).lower().replace(" ", "").replace("'", "")
+    local = [f"{f}.{s}", f"{f[:1]}{s}", f"{f}_{s}{int(rng.integers(1, 99))}", f"{s}.{f}"][
+        int(rng.integers(0, 4))
+    ]
+    if rng.random() < 0.4:
+        firm = _ascii_fold(population.last_names(country).draw(rng, 1)[0]).lower().replace(" ", "")
+        domain = f"{firm.replace(chr(39), '')}{['-group', 'corp', 'ltd', '-consulting'][int(rng.integers(0, 4))]}.com"
+    else:
+        domains = [d for d in V.EMAIL_DOMAINS if not current.endswith(d)]
+        domain = domains[int(rng.integers(0, len(domains)))]
+    return f"{local}@{domain}"
+
+
 def _misspell(rng: np.random.Generator, text: str) -> str:
     """A realistic misspelling: a sound-alike spelling (when one applies) or a keyboard
     slip onto a neighbouring key, keeping the case of the replaced letter."""
@@ -295,13 +313,16 @@ class ChunkGenerator:
         last = np.empty(n, dtype=object)
         city = np.empty(n, dtype=object)
         street = np.empty(n, dtype=object)
+        # Names and places come from their own stream, so a change of vocabulary leaves
+        # every other draw of the chunk where it was.
+        words = np.random.default_rng([cfg.seed, self.chunk, 2])
         for c in V.COUNTRIES:
             m = country == c
             k = int(m.sum())
-            first[m] = np.asarray(V.FIRST_NAMES[c], dtype=object)[rng.integers(0, len(V.FIRST_NAMES[c]), k)]
-            last[m] = np.asarray(V.LAST_NAMES[c], dtype=object)[rng.integers(0, len(V.LAST_NAMES[c]), k)]
-            city[m] = np.asarray(V.CITIES[c], dtype=object)[rng.integers(0, len(V.CITIES[c]), k)]
-            street[m] = np.asarray(V.STREETS[c], dtype=object)[rng.integers(0, len(V.STREETS[c]), k)]
+            first[m] = population.first_names(c).draw(words, k)
+            last[m] = population.last_names(c).draw(words, k)
+            city[m] = population.cities(c).draw(words, k)
+            street[m] = population.streets(c).draw(words, k)
         house_no = rng.integers(1, 250, n)
         address = np.array([f"{h} {s}" for h, s in zip(house_no, street)], dtype=object)
         postcode = np.array([self._postcode(c) for c in country], dtype=object)
@@ -327,7 +348,7 @@ class ChunkGenerator:
                 postcode[j - 1],
                 nsn[j - 1],
             )
-            first[j] = V.FIRST_NAMES[country[j]][rng.integers(0, len(V.FIRST_NAMES[country[j]]))]
+            first[j] = population.first_names(country[j]).draw(words, 1)[0]
             household[j] = household[j - 1]
             if rng.random() < 0.02:
                 dob[j] = dob[j - 1]
@@ -400,8 +421,8 @@ class ChunkGenerator:
     def _new_address(self, r: np.random.Generator, country: str) -> tuple[str, str, str]:
         """A street line, city and postcode somewhere else in the country, drawn from
         ``r`` (the contact noise stream)."""
-        street = V.STREETS[country][int(r.integers(0, len(V.STREETS[country])))]
-        city = V.CITIES[country][int(r.integers(0, len(V.CITIES[country])))]
+        street = population.streets(country).draw(r, 1)[0]
+        city = population.cities(country).draw(r, 1)[0]
         saved, self.rng = self.rng, r
         try:
             postcode = self._postcode(country)
@@ -451,7 +472,7 @@ class ChunkGenerator:
         # The harder noise of later records of a person draws from its own stream, so
         # the other tables stay as they were.
         noise = np.random.default_rng([self.cfg.seed, self.chunk, 1])
-        z = noise.random((m, 10))
+        z = noise.random((m, 11))
         dob = p["dob"][owner].copy()
         for j in range(m):
             i = owner[j]
@@ -482,7 +503,10 @@ class ChunkGenerator:
                 last = None
             if dup and u[j, 4] < 0.06 and first is not None and last is not None:
                 first, last = last, first
-            # email
+            # email: a later record may carry the person's other address (work, a newer
+            # account), so a different email is weaker evidence than it looks
+            if dup and z[j, 10] < 0.15:
+                email = _other_email(noise, p["first"][i], p["last"][i], email, country)
             if dup and u[j, 5] < 0.25:
                 email = None
             elif dup and u[j, 5] < 0.45 and email.endswith("@gmail.com"):

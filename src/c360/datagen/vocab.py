@@ -1,7 +1,8 @@
-"""Word lists the generator draws from.
+"""Hand-picked word lists the generator draws from.
 
 Kept small and explicit so that the mess the generator makes (nicknames, accents,
-formats) is documented in one place.
+formats) is documented in one place. People's names, cities and streets are drawn from
+the much larger frequency-weighted lists in ``population``, which include these.
 """
 
 COUNTRIES = ["GB", "US", "DE", "FR"]
