@@ -8,3 +8,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 dbt build "$@"
 echo "Built into ${C360_DUCKDB_PATH:-c360.duckdb} from $C360_RAW_DIR"
+# BI reads a published copy of the BI schema, replaced whole and only after a build
+# that passed (set -e: a failed build stops above and the last good copy stays)
+python -m c360.serving publish --warehouse "${C360_DUCKDB_PATH:-c360.duckdb}" \
+    --out "${C360_SERVING_PATH:-serving/c360_bi.duckdb}"

@@ -33,8 +33,29 @@ C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt buil
 step "dbt docs generate"
 C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt docs generate --quiet
 
+step "the same data built again, into a new file, while a BI reader loop reads the served copy"
+# build 1 is published (c360.serving), a reader polls the served file from then on,
+# the test data is built a second time into target/test_again.duckdb (its data
+# tests ran on build 1) and published over it; pytest then requires the reader to have
+# seen two whole versions and no error, and both builds to agree on every clustering,
+# outlier, persona and segment member
+rm -rf target/serving target/test_again.duckdb target/test_again_exports
+mkdir -p target/serving target/test_again_exports
+python -m c360.serving publish --warehouse target/test.duckdb --out target/serving/c360_bi.duckdb
+python -m c360.serving watch --served target/serving/c360_bi.duckdb --stop-file target/serving/.stop \
+    --report target/serving/watch.json &
+watcher=$!
+trap 'touch target/serving/.stop' EXIT
+C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test_again.duckdb \
+    C360_EXPORT_DIR="$PWD/target/test_again_exports" dbt build --quiet --target-path target/again \
+    --exclude-resource-type test unit_test
+python -m c360.serving publish --warehouse target/test_again.duckdb --out target/serving/c360_bi.duckdb
+touch target/serving/.stop
+wait "$watcher"
+
 step "pytest"
 # two workers, each test file on one of them: most of the time goes to dbt builds,
 # whose Python overhead keeps one core busy each
 C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" C360_TEST_EXPORT_DIR=target/test_exports \
+    C360_TEST_DB_AGAIN=target/test_again.duckdb C360_TEST_SERVING_REPORT=target/serving/watch.json \
     python -m pytest -n 2 --dist loadfile
