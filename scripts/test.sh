@@ -33,6 +33,14 @@ C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt buil
 step "dbt docs generate"
 C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt docs generate --quiet
 
+step "MetricFlow: semantic models and metrics validated against the test warehouse"
+C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb mf validate-configs \
+    > target/mf_validate.log 2>&1 || { cat target/mf_validate.log; exit 1; }
+# the log is a spinner's output: keep its verdict lines
+grep -o "Successfully validated[^(]*(ERRORS: [0-9]*, FUTURE_ERRORS: [0-9]*, WARNINGS: [0-9]*)" target/mf_validate.log
+if grep -q "ERRORS: [1-9]" target/mf_validate.log; then echo "mf validate-configs found errors" >&2; exit 1; fi
+grep -q "Successfully validated metrics against data warehouse" target/mf_validate.log
+
 step "the same data built again, into a new file, while a BI reader loop reads the served copy"
 # build 1 is published (c360.serving), a reader polls the served file from then on,
 # the test data is built a second time into target/test_again.duckdb (its data
