@@ -95,6 +95,10 @@ def publish(warehouse: str | Path, out: str | Path, schema: str = SCHEMA) -> dic
 def check(served: str | Path) -> dict:
     """Open the served file read-only and confirm it is one whole version: the
     publication row is there and every table holds the rows it recorded."""
+    if not Path(served).is_file():
+        raise FileNotFoundError(
+            f"nothing published at {served}: run scripts/build.sh (or c360.serving publish)"
+        )
     con = duckdb.connect(str(served), read_only=True)
     try:
         version, tables_json = con.execute(

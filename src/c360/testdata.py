@@ -59,7 +59,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--garbage", required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    counts = assemble(args.raw, args.garbage, args.out)
+    for flag, folder in (("--raw", args.raw), ("--garbage", args.garbage)):
+        if not Path(folder).is_dir():
+            raise SystemExit(f"error: {flag} {folder} is not a directory")
+    try:
+        counts = assemble(args.raw, args.garbage, args.out)
+    except OSError as error:
+        raise SystemExit(f"error: {error.strerror or error}: {error.filename}") from None
     print(f"assembled {args.out}: " + ", ".join(f"{t} +{n}" for t, n in counts.items()))
 
 
