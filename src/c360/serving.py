@@ -46,6 +46,9 @@ def publish(warehouse: str | Path, out: str | Path, schema: str = SCHEMA) -> dic
         raise FileNotFoundError(f"no warehouse at {warehouse}: build it first (dbt build)")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    alias = warehouse.name.split(".")[0]
+    if alias.lower() in {"memory", "system", "temp", "main", tmp.name.split(".")[0].lower()}:
+        alias = "c360_warehouse"  # names DuckDB keeps for itself
     record = {
         "version": datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") + "-" + uuid.uuid4().hex[:8],
         "published_at": datetime.now(UTC).isoformat(),
@@ -55,13 +58,15 @@ def publish(warehouse: str | Path, out: str | Path, schema: str = SCHEMA) -> dic
     try:
         con = duckdb.connect(str(tmp))
         try:
-            con.execute(f"attach '{warehouse.resolve()}' as wh (read_only)")
+            # attached under its own name, so views that name their catalog (built before
+            # ref() dropped it) resolve too
+            con.execute(f"attach '{warehouse.resolve()}' as {_quote(alias)} (read_only)")
             names = [
                 row[0]
                 for row in con.execute(
                     "select table_name from information_schema.tables"
-                    " where table_catalog = 'wh' and table_schema = ? order by table_name",
-                    [schema],
+                    " where table_catalog = ? and table_schema = ? order by table_name",
+                    [alias, schema],
                 ).fetchall()
             ]
             if not names:
@@ -69,9 +74,10 @@ def publish(warehouse: str | Path, out: str | Path, schema: str = SCHEMA) -> dic
             con.execute(f"create schema {_quote(schema)}")
             for name in names:
                 target = f"{_quote(schema)}.{_quote(name)}"
-                con.execute(f"create table {target} as select * from wh.{_quote(schema)}.{_quote(name)}")
+                source = f"{_quote(alias)}.{_quote(schema)}.{_quote(name)}"
+                con.execute(f"create table {target} as select * from {source}")
                 record["tables"][name] = con.execute(f"select count(*) from {target}").fetchone()[0]
-            con.execute("detach wh")
+            con.execute(f"detach {_quote(alias)}")
             con.execute(
                 f"create table {_quote(schema)}.{PUBLICATION} as"
                 " select ? as version, ?::timestamptz as published_at, ? as warehouse, ? as tables_json",
