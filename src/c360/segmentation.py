@@ -68,11 +68,25 @@ DEFAULTS = {
 
 
 def settings(overrides: dict | None = None) -> dict:
-    """DEFAULTS updated with the non-null values of ``overrides`` (dbt config)."""
+    """DEFAULTS updated with the non-null values of ``overrides`` (the ``segmentation``
+    var). An unknown key (a typo in the YAML) or a value of the wrong kind is an error
+    naming the key, never silently ignored."""
     merged = dict(DEFAULTS)
+    unknown = sorted(set(overrides or {}) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"segmentation settings: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(DEFAULTS))}"
+        )
     for key, value in (overrides or {}).items():
-        if key in merged and value is not None:
-            merged[key] = type(DEFAULTS[key])(value)
+        if value is None:
+            continue
+        kind = type(DEFAULTS[key])
+        try:
+            if kind is int and float(value) != int(float(value)):
+                raise ValueError
+            merged[key] = kind(float(value)) if kind is int else kind(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"segmentation settings: {key} must be {kind.__name__}, not {value!r}") from None
     return merged
 
 

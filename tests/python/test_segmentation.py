@@ -237,3 +237,14 @@ def test_outputs_keep_their_types_when_a_column_is_all_null():
     con.register("outliers", outliers)
     types = dict(con.execute("select column_name, column_type from (describe outliers)").fetchall())
     assert types["outlier_reason"] == "VARCHAR" and types["top_feature"] == "VARCHAR"
+
+
+def test_settings_reject_unknown_keys_and_wrong_kinds():
+    assert S.settings({"k_max": "6", "min_silhouette": 0.3})["k_max"] == 6
+    assert S.settings({"k_max": None})["k_max"] == S.DEFAULTS["k_max"]
+    with pytest.raises(ValueError, match="unknown key\\(s\\) k_maxx"):
+        S.settings({"k_maxx": 6})
+    with pytest.raises(ValueError, match="k_max must be int"):
+        S.settings({"k_max": "six"})
+    with pytest.raises(ValueError, match="k_max must be int"):
+        S.settings({"k_max": 6.5})
