@@ -12,11 +12,16 @@ from dbt_runner import PROJECT_DIR
 
 
 @pytest.fixture(scope="session")
-def warehouse():
+def warehouse_path() -> Path:
     path = os.environ.get("C360_TEST_DB")
     if not path:
         pytest.skip("C360_TEST_DB not set: run scripts/test.sh, which builds the test warehouse")
-    con = duckdb.connect(str(PROJECT_DIR / path), read_only=True)
+    return PROJECT_DIR / path
+
+
+@pytest.fixture(scope="session")
+def warehouse(warehouse_path):
+    con = duckdb.connect(str(warehouse_path), read_only=True)
     yield con
     con.close()
 

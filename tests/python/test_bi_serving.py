@@ -28,10 +28,9 @@ def test_no_view_names_a_catalog(warehouse):
 
 
 @pytest.fixture(scope="module")
-def renamed(warehouse, tmp_path_factory) -> Path:
-    source = warehouse.execute("select path from duckdb_databases() where database_name = current_database()")
+def renamed(warehouse_path, tmp_path_factory) -> Path:
     copy = tmp_path_factory.mktemp("renamed") / "someone_elses_name.duckdb"
-    shutil.copyfile(source.fetchone()[0], copy)
+    shutil.copyfile(warehouse_path, copy)
     return copy
 
 

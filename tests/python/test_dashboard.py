@@ -5,10 +5,9 @@ from __future__ import annotations
 from c360 import dashboard, serving
 
 
-def test_dashboard_renders_from_the_published_copy(warehouse, tmp_path):
-    source = warehouse.execute("select path from duckdb_databases() where database_name = current_database()")
+def test_dashboard_renders_from_the_published_copy(warehouse, warehouse_path, tmp_path):
     served = tmp_path / "c360_bi.duckdb"
-    serving.publish(source.fetchone()[0], served)
+    serving.publish(warehouse_path, served)
     data = dashboard.frames(served)
     assert all(len(frame) > 0 for frame in data.values())
     total = warehouse.execute(

@@ -7,26 +7,23 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from dbt_runner import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")
-def mf_years(tmp_path_factory) -> pd.DataFrame:
-    db = os.environ.get("C360_TEST_DB")
-    if not db or not shutil.which("mf"):
-        pytest.skip("needs the test warehouse (C360_TEST_DB) and MetricFlow: run through scripts/test.sh")
+def mf_years(warehouse_path, tmp_path_factory) -> pd.DataFrame:
+    if not shutil.which("mf"):
+        pytest.skip("needs MetricFlow (mf): run through scripts/test.sh")
     work = tmp_path_factory.mktemp("mf")
     out = work / "years.csv"
     # MetricFlow opens the file through dbt's adapter, for writing: give it a copy, as
     # other tests hold the warehouse open for reading (same file name: MetricFlow's SQL
     # names the catalog, which DuckDB takes from the file name)
-    copy = work / Path(db).name
-    shutil.copyfile(PROJECT_DIR / db, copy)
+    copy = work / warehouse_path.name
+    shutil.copyfile(warehouse_path, copy)
     env = os.environ | {"C360_DUCKDB_PATH": str(copy), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
     metrics = "revenue,orders,active_customers,email_open_rate"
     command = ["mf", "query", "--metrics", metrics, "--group-by", "metric_time__year"]

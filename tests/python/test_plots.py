@@ -5,9 +5,8 @@ from __future__ import annotations
 from c360 import plots
 
 
-def test_plots_render_with_labelled_axes(warehouse, tmp_path):
-    db = warehouse.execute("select path from duckdb_databases() where database_name = current_database()")
-    written = plots.render(db.fetchone()[0], tmp_path)
+def test_plots_render_with_labelled_axes(warehouse_path, tmp_path):
+    written = plots.render(str(warehouse_path), tmp_path)
     assert sorted(p.name for p in written) == [
         "index.html",
         "model_selection.svg",
