@@ -15,6 +15,8 @@ ruff format --check src tests
 step "dbt parse + dbt-bouncer"
 C360_DUCKDB_PATH=target/lint.duckdb dbt parse --quiet
 dbt-bouncer run --config-file dbt-bouncer.yml
+# the README's architecture diagram is drawn from the manifest: it must be current
+python -m c360_tools.dag --manifest target/manifest.json --readme README.md --check
 
 step "sqlfluff lint"
 C360_DUCKDB_PATH=target/lint.duckdb sqlfluff lint models tests analyses snapshots --processes 2 2>&1 | tee target/sqlfluff.log
@@ -22,7 +24,7 @@ C360_DUCKDB_PATH=target/lint.duckdb sqlfluff lint models tests analyses snapshot
 if grep -q "Skipped file" target/sqlfluff.log; then echo "sqlfluff skipped a file (see above)" >&2; exit 1; fi
 
 step "assemble test data"
-python -m c360.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw
+python -m c360_tools.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw
 
 step "dbt build on the test data"
 rm -rf target/test.duckdb target/test_exports

@@ -6,7 +6,7 @@
         check_cols=['segment_id'],
         hard_deletes='invalidate',
         snapshot_meta_column_names={'dbt_valid_from': 'valid_from', 'dbt_valid_to': 'valid_to'},
-        post_hook=["{{ erase_customers() }}"],
+        post_hook=["{{ erase_customers(ref('int_customers_erased')) }}"],
     )
 }}
 -- depends_on: {{ ref('int_customers_erased') }}

@@ -1,10 +1,10 @@
 {#
     Long form of the monitored model inputs: one row per customer and feature
-    (feature_name, feature_value as double), nulls left out. Reads the columns listed
-    in the `monitored_features` var from `relation`.
+    (feature_name, feature_value as double), nulls left out. Reads the columns named
+    in `features` (the segmentation var's `features`) from `relation`.
 #}
-{% macro unpivot_features(relation) %}
-    {%- for feature in var('monitored_features') %}
+{% macro unpivot_features(relation, features) %}
+    {%- for feature in features %}
         select
             '{{ feature }}' as feature_name,
             cast({{ feature }} as double) as feature_value

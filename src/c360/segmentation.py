@@ -1,6 +1,7 @@
 """Customer segmentation: outlier detection, clustering with model selection and
 validation, profiles and personas. Pure functions on pandas frames; the dbt Python
-models in models/marts/segments are thin adapters around them.
+models in models/intermediate/segments are thin adapters around them, and every
+input and hyperparameter comes from the `segmentation` var (see SETTINGS).
 
 Every random step takes ``random_state``; everything quadratic in the number of
 customers (silhouette, LOF, DBSCAN) runs on a fixed-size sample, and fitted models
@@ -28,73 +29,118 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier, _tree
 
-# Model inputs (columns of customer_features_scaled, gaps already filled). Counts and
-# money are log1p-transformed before standardising, so a few big spenders do not
-# dominate the distances.
-FEATURES = [
-    "orders_count",
-    "monetary_value",
-    "avg_order_value",
-    "recency_days",
-    "tenure_days",
-    "sessions_90d",
-    "views_90d",
-    "email_open_rate",
-    "email_click_rate",
-    "category_entropy",
-    "discount_share",
-    "days_since_last_activity",
-]
-LOG_FEATURES = {"orders_count", "monetary_value", "avg_order_value", "sessions_90d", "views_90d"}
-
-DEFAULTS = {
-    "random_state": 42,
-    "z_threshold": 3.0,
-    "contamination": 0.01,
-    "outlier_sample_size": 10_000,
-    "lof_neighbors": 20,
-    "k_min": 2,
-    "k_max": 8,
-    "min_segments": 4,
-    "fit_sample_size": 10_000,
-    "silhouette_sample_size": 5_000,
-    "stability_resamples": 5,
-    "dbscan_sample_size": 5_000,
-    "min_silhouette": 0.25,
-    "min_stability": 0.8,
-    "tree_depth": 4,
-    "min_customers": 50,
+# Every key of the `segmentation` var (dbt_project.yml: the one place the values are
+# set; the dbt Python models receive it as config), its kind and meaning. settings()
+# requires exactly these keys.
+SETTINGS: dict[str, tuple[type, str]] = {
+    "features": (list, "model inputs: columns of int_customer_model_inputs_filled (gaps filled)"),
+    "log_features": (list, "inputs log1p-transformed before standardising (counts and money)"),
+    "random_state": (int, "seed of every random step"),
+    "z_threshold": (float, "|z| above which the z-score detector flags a customer"),
+    "contamination": (float, "share of the outlier-fitting sample each model-based detector flags"),
+    "outlier_sample_size": (int, "customers the Isolation Forest and LOF are fitted on"),
+    "isolation_forest_trees": (int, "trees in the Isolation Forest"),
+    "lof_neighbors": (int, "neighbours of the Local Outlier Factor"),
+    "k_min": (int, "smallest number of clusters tried"),
+    "k_max": (int, "largest number of clusters tried"),
+    "min_segments": (int, "fewest clusters a chosen candidate may have"),
+    "gmm_margin": (float, "silhouette a Gaussian mixture must gain over the best K-Means to be chosen"),
+    "fit_sample_size": (int, "customers the clusterings are fitted on"),
+    "silhouette_sample_size": (int, "customers the silhouette is measured on"),
+    "stability_resamples": (int, "bootstrap refits of the chosen candidate for its stability"),
+    "dbscan_sample_size": (int, "customers of the DBSCAN density view"),
+    "dbscan_neighbors": (int, "DBSCAN min_samples, and the k of the k-NN distances setting eps"),
+    "dbscan_eps_quantile": (float, "quantile of the k-NN distances used as DBSCAN eps"),
+    "min_silhouette": (float, "a chosen candidate below this silhouette carries a warning"),
+    "min_stability": (float, "a chosen candidate below this stability (mean ARI) carries a warning"),
+    "tree_depth": (int, "depth of the decision tree that writes the cluster rules"),
+    "min_customers": (int, "fewer customers to fit: nothing is fitted (model_runs says so)"),
 }
+# Keys naming the inputs rather than tuning the fit: left out of the recorded hyperparameters.
+INPUT_KEYS = ("features", "log_features")
 
 
-def settings(overrides: dict | None = None) -> dict:
-    """DEFAULTS updated with the non-null values of ``overrides`` (the ``segmentation``
-    var). An unknown key (a typo in the YAML) or a value of the wrong kind is an error
-    naming the key, never silently ignored."""
-    merged = dict(DEFAULTS)
-    unknown = sorted(set(overrides or {}) - set(DEFAULTS))
+def _setting_error(message: str) -> ValueError:
+    return ValueError(f"segmentation settings: {message}")
+
+
+def settings(config: dict | None) -> dict:
+    """The ``segmentation`` var checked: every key of SETTINGS present, no other,
+    each of its kind, and the ranges the algorithms need. Errors name the key."""
+    config = dict(config or {})
+    unknown = sorted(set(config) - set(SETTINGS))
     if unknown:
-        raise ValueError(
-            f"segmentation settings: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(DEFAULTS))}"
-        )
-    for key, value in (overrides or {}).items():
-        if value is None:
-            continue
-        kind = type(DEFAULTS[key])
+        raise _setting_error(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(SETTINGS))}")
+    missing = sorted(key for key in SETTINGS if config.get(key) is None)
+    if missing:
+        raise _setting_error(f"missing key(s) {', '.join(missing)} (set them in the segmentation var)")
+    cfg = {}
+    for key, (kind, _) in SETTINGS.items():
+        value = config[key]
         try:
-            if kind is int and float(value) != int(float(value)):
-                raise ValueError
-            merged[key] = kind(float(value)) if kind is int else kind(value)
+            if kind is list:
+                if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+                    raise TypeError
+                cfg[key] = list(value)
+            elif kind is int:
+                if isinstance(value, bool) or float(value) != int(float(value)):
+                    raise ValueError
+                cfg[key] = int(float(value))
+            else:
+                cfg[key] = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"segmentation settings: {key} must be {kind.__name__}, not {value!r}") from None
-    return merged
+            raise _setting_error(
+                f"{key} must be {'a list of column names' if kind is list else kind.__name__}, not {value!r}"
+            ) from None
+    _check_ranges(cfg)
+    return cfg
 
 
-def model_matrix(features: pd.DataFrame, log_scale: bool = True) -> tuple[np.ndarray, list[str]]:
-    """Standardised model inputs: log1p for counts and money (unless ``log_scale``
-    is false: outlier detection looks at the raw scale), then z-scores."""
-    frame = features[FEATURES].astype(float).copy()
-    for column in LOG_FEATURES if log_scale else ():
+def _check_ranges(cfg: dict) -> None:
+    if not cfg["features"]:
+        raise _setting_error("features is empty")
+    if len(set(cfg["features"])) != len(cfg["features"]):
+        raise _setting_error("features lists a column twice")
+    stray = sorted(set(cfg["log_features"]) - set(cfg["features"]))
+    if stray:
+        raise _setting_error(f"log_features {', '.join(stray)} not in features")
+    if not 2 <= cfg["k_min"] <= cfg["min_segments"] <= cfg["k_max"]:
+        raise _setting_error(
+            f"need 2 <= k_min <= min_segments <= k_max, got k_min={cfg['k_min']}, "
+            f"min_segments={cfg['min_segments']}, k_max={cfg['k_max']}"
+        )
+    if not 0 < cfg["contamination"] < 0.5:
+        raise _setting_error(f"contamination must be in (0, 0.5), got {cfg['contamination']}")
+    if not 0 < cfg["dbscan_eps_quantile"] <= 1:
+        raise _setting_error(f"dbscan_eps_quantile must be in (0, 1], got {cfg['dbscan_eps_quantile']}")
+    for key in (
+        "outlier_sample_size",
+        "isolation_forest_trees",
+        "lof_neighbors",
+        "fit_sample_size",
+        "silhouette_sample_size",
+        "dbscan_sample_size",
+        "dbscan_neighbors",
+        "tree_depth",
+        "min_customers",
+    ):
+        if cfg[key] < 1:
+            raise _setting_error(f"{key} must be at least 1, got {cfg[key]}")
+    if cfg["stability_resamples"] < 0:
+        raise _setting_error(f"stability_resamples must not be negative, got {cfg['stability_resamples']}")
+
+
+def _hyperparameters(cfg: dict, **extra) -> str:
+    """The run's settings as recorded in model_runs (inputs left out), plus what the fit derived."""
+    return json.dumps({k: cfg[k] for k in sorted(cfg) if k not in INPUT_KEYS} | extra)
+
+
+def model_matrix(features: pd.DataFrame, cfg: dict, log_scale: bool = True) -> tuple[np.ndarray, list[str]]:
+    """Standardised model inputs (``cfg['features']``): log1p for ``log_features``
+    (unless ``log_scale`` is false: outlier detection looks at the raw scale), then
+    z-scores."""
+    frame = features[cfg["features"]].astype(float).copy()
+    for column in cfg["log_features"] if log_scale else ():
         frame[column] = np.log1p(frame[column].clip(lower=0))
     values = frame.to_numpy()
     if len(values) == 0:
@@ -158,12 +204,12 @@ def _skipped_candidates(cfg: dict, rows: int, distinct: int) -> pd.DataFrame:
             "warning": pd.Series([reason], dtype="str"),
             "training_rows": np.array([rows], dtype="int64"),
             "silhouette_sample_rows": np.array([0], dtype="int64"),
-            "hyperparameters": pd.Series([json.dumps({k: cfg[k] for k in sorted(cfg)})], dtype="str"),
+            "hyperparameters": pd.Series([_hyperparameters(cfg)], dtype="str"),
         }
     )
 
 
-def _empty_profiles() -> pd.DataFrame:
+def _empty_profiles(cfg: dict) -> pd.DataFrame:
     columns = {
         "cluster_id": "int64",
         "persona": "str",
@@ -173,13 +219,13 @@ def _empty_profiles() -> pd.DataFrame:
         "rules": "str",
         "tree_training_accuracy": "float64",
     }
-    for feature in FEATURES:
+    for feature in cfg["features"]:
         columns[f"mean_{feature}"] = "float64"
         columns[f"zdiff_{feature}"] = "float64"
     return pd.DataFrame({name: pd.Series([], dtype=dtype) for name, dtype in columns.items()})
 
 
-def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.DataFrame:
+def detect_outliers(features: pd.DataFrame, config: dict) -> pd.DataFrame:
     """Three detectors and their consensus, one row per customer.
 
     - z-score: the largest |z| over the model inputs above ``z_threshold``;
@@ -196,14 +242,16 @@ def detect_outliers(features: pd.DataFrame, config: dict | None = None) -> pd.Da
     if len(features) < cfg["min_customers"]:
         return _no_outliers(features)
     rng = np.random.default_rng(cfg["random_state"])
-    x, names = model_matrix(features, log_scale=False)
+    x, names = model_matrix(features, cfg, log_scale=False)
     n = len(x)
     abs_z = np.abs(x)
     top = abs_z.argmax(axis=1)
     z_max = abs_z.max(axis=1)
     sample = _sample(n, cfg["outlier_sample_size"], rng)
 
-    forest = IsolationForest(n_estimators=100, random_state=cfg["random_state"]).fit(x[sample])
+    forest = IsolationForest(
+        n_estimators=cfg["isolation_forest_trees"], random_state=cfg["random_state"]
+    ).fit(x[sample])
     forest_scores = forest.score_samples(x)
     forest_cut = np.quantile(forest.score_samples(x[sample]), cfg["contamination"])
 
@@ -250,35 +298,27 @@ def _fit(algorithm: str, k: int, x: np.ndarray, random_state: int):
     return GaussianMixture(n_components=k, covariance_type="full", random_state=random_state).fit(x)
 
 
-def evaluate_candidates(
-    features: pd.DataFrame, outliers: pd.DataFrame, config: dict | None = None
-) -> pd.DataFrame:
-    """Fit K-Means and Gaussian mixtures for k in [k_min, k_max] on the non-outlier
-    customers (a sample of at most ``fit_sample_size``), and a DBSCAN density view.
+def _outlier_mask(features: pd.DataFrame, outliers: pd.DataFrame) -> np.ndarray:
+    return features["customer_id"].isin(outliers.loc[outliers["is_outlier"], "customer_id"]).to_numpy()
 
-    Selection rule: among candidates with k >= ``min_segments`` (every k in the range
-    is still scored and recorded: silhouette alone favours a 2-way buyers / non-buyers
-    split, too coarse to market to), the highest silhouette (on a fixed sample of
-    ``silhouette_sample_size``); a Gaussian mixture must beat the best K-Means by
-    more than 0.02 to be chosen (K-Means is simpler to explain and to score);
-    ties go to the smaller k. The chosen candidate is refitted on
-    ``stability_resamples`` bootstrap resamples and compared with itself on the
-    fitting sample (mean adjusted Rand index). A warning is recorded when the
-    silhouette is below ``min_silhouette`` or the stability below ``min_stability``.
-    """
-    cfg = settings(config)
-    features = _sorted(features)
+
+def fitting_sample(features: pd.DataFrame, outliers: pd.DataFrame, cfg: dict):
+    """The one place the clustering's fitting rows are chosen: the standardised inputs
+    of every customer (sorted by customer_id), and of those the non-outliers, at most
+    ``fit_sample_size`` of them drawn first from a generator seeded with
+    ``random_state``. evaluate_candidates and assign_clusters both call it, so they fit
+    on the same rows. Returns (inputs of everyone, outlier mask, fitting inputs,
+    the generator, positioned after the draw, for the caller's later draws)."""
     rng = np.random.default_rng(cfg["random_state"])
-    keep = ~features["customer_id"].isin(outliers.loc[outliers["is_outlier"], "customer_id"])
-    x_all, _ = model_matrix(features)
-    x = x_all[keep.to_numpy()]
-    fit_rows = _sample(len(x), cfg["fit_sample_size"], rng)
-    x_fit = x[fit_rows]
-    distinct = len(np.unique(x_fit.round(9), axis=0)) if len(x_fit) else 0
-    if len(x_fit) < cfg["min_customers"] or distinct < cfg["min_segments"]:
-        return _skipped_candidates(cfg, len(x_fit), distinct)
-    sil_rows = _sample(len(x_fit), cfg["silhouette_sample_size"], rng)
+    is_outlier = _outlier_mask(features, outliers)
+    x_all, _ = model_matrix(features, cfg)
+    x = x_all[~is_outlier]
+    return x_all, is_outlier, x[_sample(len(x), cfg["fit_sample_size"], rng)], rng
 
+
+def _score_grid(x_fit: np.ndarray, sil_rows: np.ndarray, cfg: dict) -> pd.DataFrame:
+    """K-Means and Gaussian mixtures for every k in [k_min, k_max], with silhouette
+    (on ``sil_rows``), inertia, BIC and AIC."""
     rows = []
     for algorithm in ("kmeans", "gmm"):
         for k in range(cfg["k_min"], cfg["k_max"] + 1):
@@ -300,104 +340,137 @@ def evaluate_candidates(
                     "noise_share": None,
                 }
             )
-    candidates = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
 
-    # density view: DBSCAN on a sample, eps from the 90th percentile of 10-NN distances
+
+def _density_view(x_fit: np.ndarray, rng: np.random.Generator, cfg: dict) -> tuple[dict, float, int]:
+    """DBSCAN on a sample of the fitting rows, eps the ``dbscan_eps_quantile`` of the
+    distances to the ``dbscan_neighbors``-th neighbour: (candidate row, eps, sample size)."""
     dens_rows = _sample(len(x_fit), cfg["dbscan_sample_size"], rng)
     x_dens = x_fit[dens_rows]
-    distances, _ = NearestNeighbors(n_neighbors=10).fit(x_dens).kneighbors(x_dens)
-    eps = float(np.quantile(distances[:, -1], 0.9))
-    dbscan = DBSCAN(eps=eps, min_samples=10).fit(x_dens)
+    neighbors = min(cfg["dbscan_neighbors"], len(x_dens))
+    distances, _ = NearestNeighbors(n_neighbors=neighbors).fit(x_dens).kneighbors(x_dens)
+    eps = float(np.quantile(distances[:, -1], cfg["dbscan_eps_quantile"]))
+    dbscan = DBSCAN(eps=eps, min_samples=cfg["dbscan_neighbors"]).fit(x_dens)
     found = int(len(set(dbscan.labels_)) - (1 if -1 in dbscan.labels_ else 0))
     core = dbscan.labels_ >= 0
-    dbscan_sil = (
+    silhouette = (
         float(silhouette_score(x_dens[core], dbscan.labels_[core]))
         if found > 1 and core.sum() > found
         else None
     )
-    candidates = pd.concat(
-        [
-            candidates,
-            pd.DataFrame(
-                [
-                    {
-                        "algorithm": "dbscan",
-                        "k": found,
-                        "silhouette": dbscan_sil,
-                        "inertia": None,
-                        "bic": None,
-                        "aic": None,
-                        "noise_share": float((~core).mean()),
-                    }
-                ]
-            ),
-        ],
-        ignore_index=True,
-    )
+    row = {
+        "algorithm": "dbscan",
+        "k": found,
+        "silhouette": silhouette,
+        "inertia": None,
+        "bic": None,
+        "aic": None,
+        "noise_share": float((~core).mean()),
+    }
+    return row, eps, len(x_dens)
 
+
+def _choose(candidates: pd.DataFrame, cfg: dict) -> pd.Series:
+    """Among fitted candidates with k >= ``min_segments``, the best silhouette (ties:
+    smaller k); a Gaussian mixture must beat the best K-Means by more than ``gmm_margin``."""
     fitted = candidates[(candidates["algorithm"] != "dbscan") & (candidates["k"] >= cfg["min_segments"])]
-    best_kmeans = (
-        fitted[fitted["algorithm"] == "kmeans"]
-        .sort_values(["silhouette", "k"], ascending=[False, True])
-        .iloc[0]
-    )
-    best_gmm = (
-        fitted[fitted["algorithm"] == "gmm"].sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]
-    )
-    chosen = best_gmm if best_gmm["silhouette"] > best_kmeans["silhouette"] + 0.02 else best_kmeans
-    chosen_algorithm, chosen_k = chosen["algorithm"], int(chosen["k"])
 
-    reference = _fit(chosen_algorithm, chosen_k, x_fit, cfg["random_state"]).predict(x_fit)
+    def best(algorithm: str) -> pd.Series:
+        ranked = fitted[fitted["algorithm"] == algorithm].sort_values(
+            ["silhouette", "k"], ascending=[False, True]
+        )
+        if ranked.empty:  # settings() rules this out; kept as a readable guard
+            raise _setting_error(f"no {algorithm} candidate with k >= min_segments ({cfg['min_segments']})")
+        return ranked.iloc[0]
+
+    best_kmeans, best_gmm = best("kmeans"), best("gmm")
+    return best_gmm if best_gmm["silhouette"] > best_kmeans["silhouette"] + cfg["gmm_margin"] else best_kmeans
+
+
+def _stability(
+    x_fit: np.ndarray, algorithm: str, k: int, rng: np.random.Generator, cfg: dict
+) -> float | None:
+    """Mean adjusted Rand index between the candidate fitted on the fitting rows and
+    refits on ``stability_resamples`` bootstrap resamples, compared on the fitting rows."""
+    reference = _fit(algorithm, k, x_fit, cfg["random_state"]).predict(x_fit)
     aris = []
     for b in range(cfg["stability_resamples"]):
         boot = rng.choice(len(x_fit), size=len(x_fit), replace=True)
-        model = _fit(chosen_algorithm, chosen_k, x_fit[boot], cfg["random_state"] + b + 1)
+        model = _fit(algorithm, k, x_fit[boot], cfg["random_state"] + b + 1)
         aris.append(adjusted_rand_score(reference, model.predict(x_fit)))
-    stability = float(np.mean(aris)) if aris else None
+    return float(np.mean(aris)) if aris else None
+
+
+def _quality_warning(silhouette: float, stability: float | None, cfg: dict) -> str | None:
+    warnings = []
+    if silhouette < cfg["min_silhouette"]:
+        warnings.append(f"silhouette {silhouette:.3f} < {cfg['min_silhouette']}")
+    if stability is not None and stability < cfg["min_stability"]:
+        warnings.append(f"stability {stability:.3f} < {cfg['min_stability']}")
+    return "; ".join(warnings) or None
+
+
+def evaluate_candidates(features: pd.DataFrame, outliers: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """Fit K-Means and Gaussian mixtures for k in [k_min, k_max] on the fitting sample
+    (``fitting_sample``: non-outliers, at most ``fit_sample_size``), and a DBSCAN
+    density view; choose one (``_choose``: among k >= ``min_segments``, since every k
+    is still scored and recorded but silhouette alone favours a 2-way buyers /
+    non-buyers split, too coarse to market to; K-Means unless a mixture is clearly
+    better, being simpler to explain and to score); measure its stability
+    (``_stability``); warn below ``min_silhouette`` or ``min_stability``.
+    """
+    cfg = settings(config)
+    features = _sorted(features)
+    _, _, x_fit, rng = fitting_sample(features, outliers, cfg)
+    distinct = len(np.unique(x_fit.round(9), axis=0)) if len(x_fit) else 0
+    if len(x_fit) < cfg["min_customers"] or distinct < cfg["min_segments"]:
+        return _skipped_candidates(cfg, len(x_fit), distinct)
+    sil_rows = _sample(len(x_fit), cfg["silhouette_sample_size"], rng)
+
+    candidates = _score_grid(x_fit, sil_rows, cfg)
+    density, eps, density_rows = _density_view(x_fit, rng, cfg)
+    candidates = pd.concat([candidates, pd.DataFrame([density])], ignore_index=True)
+
+    chosen = _choose(candidates, cfg)
+    chosen_algorithm, chosen_k = chosen["algorithm"], int(chosen["k"])
+    stability = _stability(x_fit, chosen_algorithm, chosen_k, rng, cfg)
 
     candidates["is_chosen"] = (candidates["algorithm"] == chosen_algorithm) & (candidates["k"] == chosen_k)
     candidates["stability_ari"] = np.where(candidates["is_chosen"], stability, None)
-    warnings = []
-    if chosen["silhouette"] < cfg["min_silhouette"]:
-        warnings.append(f"silhouette {chosen['silhouette']:.3f} < {cfg['min_silhouette']}")
-    if stability is not None and stability < cfg["min_stability"]:
-        warnings.append(f"stability {stability:.3f} < {cfg['min_stability']}")
-    candidates["warning"] = np.where(candidates["is_chosen"], "; ".join(warnings) or None, None)
+    candidates["warning"] = np.where(
+        candidates["is_chosen"], _quality_warning(chosen["silhouette"], stability, cfg), None
+    )
     candidates["training_rows"] = len(x_fit)
     candidates["silhouette_sample_rows"] = np.where(
-        candidates["algorithm"] == "dbscan", len(x_dens), len(sil_rows)
+        candidates["algorithm"] == "dbscan", density_rows, len(sil_rows)
     )
-    candidates["hyperparameters"] = json.dumps(
-        {k: cfg[k] for k in sorted(cfg)} | {"dbscan_eps": round(eps, 4)}
-    )
+    candidates["hyperparameters"] = _hyperparameters(cfg, dbscan_eps=round(eps, 4))
     return candidates
 
 
 def assign_clusters(
-    features: pd.DataFrame, outliers: pd.DataFrame, candidates: pd.DataFrame, config: dict | None = None
+    features: pd.DataFrame, outliers: pd.DataFrame, candidates: pd.DataFrame, config: dict
 ) -> pd.DataFrame:
-    """Refit the chosen candidate on the same sample, assign every customer (outliers
-    go to the nearest cluster, flagged), number clusters 1..k by mean monetary value
-    (highest first), and add 2-D PCA coordinates fitted on the same sample."""
+    """Refit the chosen candidate on the fitting sample (``fitting_sample``, the rows
+    evaluate_candidates fitted on), assign every customer (outliers go to the nearest
+    cluster, flagged), number clusters 1..k by mean monetary value (highest first),
+    and add 2-D PCA coordinates fitted on the same sample."""
     cfg = settings(config)
     features = _sorted(features)
-    rng = np.random.default_rng(cfg["random_state"])
     chosen = candidates[candidates["is_chosen"]].iloc[0]
-    is_outlier = features["customer_id"].isin(outliers.loc[outliers["is_outlier"], "customer_id"]).to_numpy()
     if chosen["algorithm"] == SKIPPED:
         return pd.DataFrame(
             {
                 "customer_id": features["customer_id"].astype("str"),
                 "cluster_id": np.ones(len(features), dtype="int64"),
-                "is_outlier_assigned": is_outlier.astype(bool),
+                "is_outlier_assigned": _outlier_mask(features, outliers).astype(bool),
                 "pca_x": np.zeros(len(features)),
                 "pca_y": np.zeros(len(features)),
                 "algorithm": pd.Series([SKIPPED] * len(features), dtype="str"),
             }
         )
-    x_all, _ = model_matrix(features)
-    x = x_all[~is_outlier]
-    x_fit = x[_sample(len(x), cfg["fit_sample_size"], rng)]
+    x_all, is_outlier, x_fit, _ = fitting_sample(features, outliers, cfg)
     model = _fit(chosen["algorithm"], int(chosen["k"]), x_fit, cfg["random_state"])
     labels = model.predict(x_all)
 
@@ -418,36 +491,47 @@ def assign_clusters(
     )
 
 
-PERSONAS = [
-    "Window shoppers",
-    "High-value loyalists",
-    "Deal seekers",
-    "Lapsed one-timers",
-    "Regulars",
-    "Occasional buyers",
+# Persona rules, tried in order; the first that holds names the cluster. Each reads the
+# cluster's mean z-differences (standardised model inputs) and its mean orders.
+PERSONA_RULES: list[tuple[str, str, object]] = [
+    (
+        "Window shoppers",
+        "under 0.5 orders on average: they browse, rarely buy",
+        lambda z, orders: orders < 0.5,
+    ),
+    (
+        "High-value loyalists",
+        "monetary > +0.8 and orders > +0.5",
+        lambda z, orders: z["monetary_value"] > 0.8 and z["orders_count"] > 0.5,
+    ),
+    ("Deal seekers", "discount share > +0.8", lambda z, orders: z["discount_share"] > 0.8),
+    (
+        "Lapsed one-timers",
+        "at most 1.5 orders on average and recency > +0.5",
+        lambda z, orders: orders <= 1.5 and z["recency_days"] > 0.5,
+    ),
+    (
+        "Window shoppers",
+        "views > +0.5 and orders < -0.3",
+        lambda z, orders: z["views_90d"] > 0.5 and z["orders_count"] < -0.3,
+    ),
+    (
+        "Regulars",
+        "recency < -0.3 and orders > 0",
+        lambda z, orders: z["recency_days"] < -0.3 and z["orders_count"] > 0,
+    ),
 ]
+FALLBACK_PERSONA = "Occasional buyers"
+PERSONAS = sorted({name for name, _, _ in PERSONA_RULES} | {FALLBACK_PERSONA})
+PERSONA_INPUTS = ("monetary_value", "orders_count", "discount_share", "recency_days", "views_90d")
 
 
 def persona_for(z: pd.Series, mean_orders: float) -> str:
-    """Persona from a cluster's mean z-differences (standardised model inputs):
-    Window shoppers (under 0.5 orders on average: they browse, rarely buy),
-    High-value loyalists (monetary > +0.8 and orders > +0.5), Deal seekers (discount
-    share > +0.8), Lapsed one-timers (at most 1.5 orders on average and recency >
-    +0.5), Window shoppers (views > +0.5 and orders < -0.3), Regulars (recency < -0.3
-    and orders > 0), else Occasional buyers."""
-    if mean_orders < 0.5:
-        return PERSONAS[0]
-    if z["monetary_value"] > 0.8 and z["orders_count"] > 0.5:
-        return PERSONAS[1]
-    if z["discount_share"] > 0.8:
-        return PERSONAS[2]
-    if mean_orders <= 1.5 and z["recency_days"] > 0.5:
-        return PERSONAS[3]
-    if z["views_90d"] > 0.5 and z["orders_count"] < -0.3:
-        return PERSONAS[0]
-    if z["recency_days"] < -0.3 and z["orders_count"] > 0:
-        return PERSONAS[4]
-    return PERSONAS[5]
+    """The name of the first rule in PERSONA_RULES that holds, else FALLBACK_PERSONA."""
+    for name, _, holds in PERSONA_RULES:
+        if holds(z, mean_orders):
+            return name
+    return FALLBACK_PERSONA
 
 
 def _tree_rules(tree: DecisionTreeClassifier, names: list[str]) -> dict[int, list[str]]:
@@ -467,9 +551,7 @@ def _tree_rules(tree: DecisionTreeClassifier, names: list[str]) -> dict[int, lis
     return rules
 
 
-def profile_clusters(
-    features: pd.DataFrame, clusters: pd.DataFrame, config: dict | None = None
-) -> pd.DataFrame:
+def profile_clusters(features: pd.DataFrame, clusters: pd.DataFrame, config: dict) -> pd.DataFrame:
     """One row per cluster: size, share, mean and mean z-difference of each model
     input, persona (``persona_for``; a repeated persona gets its cluster number), and
     readable rules from a shallow decision tree predicting the cluster from the raw
@@ -478,23 +560,27 @@ def profile_clusters(
     rng = np.random.default_rng(cfg["random_state"])
     merged = _sorted(features).merge(clusters[["customer_id", "cluster_id"]], on="customer_id")
     if merged.empty:
-        return _empty_profiles()
-    x, _ = model_matrix(merged)
-    z = pd.DataFrame(x, columns=FEATURES)
+        return _empty_profiles(cfg)
+    missing = sorted(set(PERSONA_INPUTS) - set(cfg["features"]))
+    if missing:
+        raise _setting_error(f"features must include {', '.join(missing)} (the persona rules read them)")
+    inputs = cfg["features"]
+    x, _ = model_matrix(merged, cfg)
+    z = pd.DataFrame(x, columns=inputs)
     z["cluster_id"] = merged["cluster_id"].to_numpy()
-    raw = merged[FEATURES].astype(float)
+    raw = merged[inputs].astype(float)
     raw["cluster_id"] = merged["cluster_id"].to_numpy()
 
     rows = _sample(len(merged), cfg["fit_sample_size"], rng)
     tree = DecisionTreeClassifier(max_depth=cfg["tree_depth"], random_state=cfg["random_state"])
-    tree.fit(raw[FEATURES].to_numpy()[rows], raw["cluster_id"].to_numpy()[rows])
-    accuracy = float(tree.score(raw[FEATURES].to_numpy()[rows], raw["cluster_id"].to_numpy()[rows]))
-    rules = _tree_rules(tree, FEATURES)
+    tree.fit(raw[inputs].to_numpy()[rows], raw["cluster_id"].to_numpy()[rows])
+    accuracy = float(tree.score(raw[inputs].to_numpy()[rows], raw["cluster_id"].to_numpy()[rows]))
+    rules = _tree_rules(tree, inputs)
 
     out = []
     seen: dict[str, int] = {}
     for cluster_id, group in raw.groupby("cluster_id"):
-        zdiff = z[z["cluster_id"] == cluster_id][FEATURES].mean()
+        zdiff = z[z["cluster_id"] == cluster_id][inputs].mean()
         family = persona_for(zdiff, float(group["orders_count"].mean()))
         seen[family] = seen.get(family, 0) + 1
         row = {
@@ -506,7 +592,7 @@ def profile_clusters(
             "rules": " OR ".join(f"({r})" for r in rules.get(int(cluster_id), [])) or None,
             "tree_training_accuracy": round(accuracy, 4),
         }
-        for feature in FEATURES:
+        for feature in inputs:
             row[f"mean_{feature}"] = round(float(group[feature].mean()), 4)
             row[f"zdiff_{feature}"] = round(float(zdiff[feature]), 4)
         out.append(row)

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 CASES = [
-    (["c360.datagen", "--customers", "-5", "--out", "{tmp}/x"], "positive whole number"),
-    (["c360.datagen", "--end-date", "2026-13-01", "--out", "{tmp}/x"], "YYYY-MM-DD"),
+    (["c360_tools.datagen", "--customers", "-5", "--out", "{tmp}/x"], "positive whole number"),
+    (["c360_tools.datagen", "--end-date", "2026-13-01", "--out", "{tmp}/x"], "YYYY-MM-DD"),
     (
-        ["c360.testdata", "--raw", "{tmp}/none", "--garbage", "{tmp}/none", "--out", "{tmp}/x"],
+        ["c360_tools.testdata", "--raw", "{tmp}/none", "--garbage", "{tmp}/none", "--out", "{tmp}/x"],
         "not a directory",
     ),
     (["c360.serving", "check", "--served", "{tmp}/none.duckdb"], "nothing published"),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from c360 import dashboard, serving
+from c360 import serving
+from c360_tools import dashboard
 
 
 def test_dashboard_renders_from_the_published_copy(warehouse, warehouse_path, tmp_path):

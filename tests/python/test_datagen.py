@@ -8,7 +8,7 @@ import filecmp
 import duckdb
 import pytest
 
-from c360.datagen import RAW_COLUMNS, TRUTH_COLUMNS, GeneratorConfig, generate
+from c360_tools.datagen import RAW_COLUMNS, TRUTH_COLUMNS, GeneratorConfig, generate
 
 
 @pytest.fixture(scope="module")

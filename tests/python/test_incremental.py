@@ -34,6 +34,7 @@ COMPARED = {
     "base_shop__orders": None,
     "base_shop__order_items": None,
     "int_web_events_sessionised": "sessionised_at",
+    "int_web_sessions_aggregated": "sessionised_at",
     "fct_sessions": "sessionised_at",
     "fct_orders": None,
     "customer_features": None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from c360 import plots
+from c360_tools import plots
 
 
 def test_plots_render_with_labelled_axes(warehouse_path, tmp_path):

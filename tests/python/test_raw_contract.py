@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dbt_runner import dbt
 
-from c360.datagen import RAW_COLUMNS
+from c360_tools.datagen import RAW_COLUMNS
 
 
 def _header_only_copy(sample_dir: Path, out: Path) -> None:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from c360 import segmentation as S
 
-CONFIG = {
+# the project's settings (the segmentation var, the one place they are set), with
+# smaller samples for speed
+PROJECT_SETTINGS = yaml.safe_load((Path(__file__).parents[2] / "dbt_project.yml").read_text())["vars"][
+    "segmentation"
+]
+CONFIG = PROJECT_SETTINGS | {
     "silhouette_sample_size": 400,
     "fit_sample_size": 2000,
     "outlier_sample_size": 2000,
     "stability_resamples": 3,
 }
+FEATURES = CONFIG["features"]
 
 
 def _blobs(n_per=150, seed=0) -> pd.DataFrame:
@@ -32,7 +41,7 @@ def _blobs(n_per=150, seed=0) -> pd.DataFrame:
         block = np.clip(base + noise, 0, None)
         for i, values in enumerate(block):
             rows.append(
-                {"customer_id": f"g{g}_{i:03d}", **dict(zip(S.FEATURES, values, strict=True)), "group": g}
+                {"customer_id": f"g{g}_{i:03d}", **dict(zip(FEATURES, values, strict=True)), "group": g}
             )
     frame = pd.DataFrame(rows)
     for k, spend in enumerate((60000.0, 90000.0)):
@@ -40,7 +49,7 @@ def _blobs(n_per=150, seed=0) -> pd.DataFrame:
         extreme["customer_id"], extreme["monetary_value"], extreme["orders_count"] = f"x{k}", spend, 150.0
         extreme["avg_order_value"] = spend / 150
         frame = pd.concat([frame, extreme.to_frame().T], ignore_index=True)
-    frame[S.FEATURES] = frame[S.FEATURES].astype(float)
+    frame[FEATURES] = frame[FEATURES].astype(float)
     return frame
 
 
@@ -114,7 +123,7 @@ def test_same_data_same_result():
 
 def test_poor_quality_is_warned_not_hidden():
     rng = np.random.default_rng(1)
-    noise = pd.DataFrame(rng.normal(5, 1, (600, len(S.FEATURES))).clip(0), columns=S.FEATURES)
+    noise = pd.DataFrame(rng.normal(5, 1, (600, len(FEATURES))).clip(0), columns=FEATURES)
     noise.insert(0, "customer_id", [f"n{i}" for i in range(600)])
     outliers = S.detect_outliers(noise, CONFIG)
     candidates = S.evaluate_candidates(noise, outliers, CONFIG)
@@ -210,7 +219,7 @@ def test_tiny_inputs_degrade_to_one_cluster_with_a_reason(n):
 
 def test_identical_customers_are_not_clustered():
     features = _blobs(n_per=30)
-    features[S.FEATURES] = 0.0  # e.g. a CRM-only export: nobody has any activity
+    features[FEATURES] = 0.0  # e.g. a CRM-only export: nobody has any activity
     outliers = S.detect_outliers(features, CONFIG)
     candidates = S.evaluate_candidates(features, outliers, CONFIG)
     assert candidates["warning"].iloc[0] == "skipped: 1 distinct customers, fewer than min_segments (4)"
@@ -230,7 +239,7 @@ def test_outputs_keep_their_types_when_a_column_is_all_null():
     import duckdb
 
     features = _blobs(n_per=30)
-    features[S.FEATURES] = 1.0  # identical customers: nobody stands out
+    features[FEATURES] = 1.0  # identical customers: nobody stands out
     outliers = S.detect_outliers(features, CONFIG)
     assert not outliers["is_outlier"].any()
     con = duckdb.connect()
@@ -239,12 +248,37 @@ def test_outputs_keep_their_types_when_a_column_is_all_null():
     assert types["outlier_reason"] == "VARCHAR" and types["top_feature"] == "VARCHAR"
 
 
-def test_settings_reject_unknown_keys_and_wrong_kinds():
-    assert S.settings({"k_max": "6", "min_silhouette": 0.3})["k_max"] == 6
-    assert S.settings({"k_max": None})["k_max"] == S.DEFAULTS["k_max"]
+def test_settings_reject_unknown_missing_and_wrong_values():
+    assert S.settings(PROJECT_SETTINGS | {"k_max": "6", "min_silhouette": 0.3})["k_max"] == 6
     with pytest.raises(ValueError, match="unknown key\\(s\\) k_maxx"):
-        S.settings({"k_maxx": 6})
+        S.settings(PROJECT_SETTINGS | {"k_maxx": 6})
+    with pytest.raises(ValueError, match="missing key\\(s\\) k_max"):
+        S.settings({k: v for k, v in PROJECT_SETTINGS.items() if k != "k_max"})
+    with pytest.raises(ValueError, match="missing key\\(s\\) k_max"):
+        S.settings(PROJECT_SETTINGS | {"k_max": None})
     with pytest.raises(ValueError, match="k_max must be int"):
-        S.settings({"k_max": "six"})
+        S.settings(PROJECT_SETTINGS | {"k_max": "six"})
     with pytest.raises(ValueError, match="k_max must be int"):
-        S.settings({"k_max": 6.5})
+        S.settings(PROJECT_SETTINGS | {"k_max": 6.5})
+    with pytest.raises(ValueError, match="min_segments <= k_max"):
+        S.settings(PROJECT_SETTINGS | {"k_max": 3, "min_segments": 4})
+    with pytest.raises(ValueError, match="log_features tenure not in features"):
+        S.settings(PROJECT_SETTINGS | {"log_features": ["tenure"]})
+    with pytest.raises(ValueError, match="features must be a list"):
+        S.settings(PROJECT_SETTINGS | {"features": "orders_count"})
+
+
+def test_every_setting_is_set_in_the_project_and_nowhere_else():
+    """The segmentation var sets every key the package knows, and the package holds no values."""
+    assert set(PROJECT_SETTINGS) == set(S.SETTINGS)
+    assert not hasattr(S, "DEFAULTS") and not hasattr(S, "FEATURES")
+
+
+def test_fitting_sample_is_chosen_once_for_evaluation_and_assignment(run):
+    features, outliers, *_ = run
+    cfg = S.settings(CONFIG | {"fit_sample_size": 100})
+    ordered = features.sort_values("customer_id").reset_index(drop=True)
+    _, mask, first, _ = S.fitting_sample(ordered, outliers, cfg)
+    _, _, second, _ = S.fitting_sample(ordered, outliers, cfg)
+    assert first.shape == (100, len(FEATURES)) and np.array_equal(first, second)
+    assert mask.sum() == outliers["is_outlier"].sum()

@@ -1,5 +1,5 @@
 """The source matrix: a full `dbt build` (models, seeds, snapshots, data and unit
-tests) of each dataset of c360.datagen.matrix, and of a public dataset the generator
+tests) of each dataset of c360_tools.datagen.matrix, and of a public dataset the generator
 did not make (FEBRL 3: 5,000 Australian person records, as a CRM-only export), must
 pass, every raw row must be accounted for, and each dataset must yield what the README
 says it yields."""
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from dbt_runner import PROJECT_DIR, dbt, query
 
-from c360.benchmarks import febrl
-from c360.datagen.matrix import DATASETS as GENERATED
-from c360.datagen.matrix import build_matrix
+from c360_tools.benchmarks import febrl
+from c360_tools.datagen.matrix import DATASETS as GENERATED
+from c360_tools.datagen.matrix import build_matrix
 
 DATASETS = [*GENERATED, "febrl3"]
 
@@ -79,7 +79,7 @@ def test_crm_only_yields_customers_without_activity(built):
     customers, inactive, clusters = query(
         db,
         "select count(*), count(case when is_inactive then 1 end),"
-        " (select count(*) from customer_clusters) from customer_features_scaled",
+        " (select count(*) from customer_clusters) from int_customer_model_inputs_filled",
     )[0]
     assert customers > 0 and inactive == customers
     assert clusters == customers
@@ -210,7 +210,15 @@ def test_matrix_command_refuses_bad_input(tmp_path):
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "c360.datagen.matrix", "--out", str(tmp_path / "m"), "--customers", "-5"],
+        [
+            sys.executable,
+            "-m",
+            "c360_tools.datagen.matrix",
+            "--out",
+            str(tmp_path / "m"),
+            "--customers",
+            "-5",
+        ],
         capture_output=True,
         text=True,
         cwd=PROJECT_DIR,

@@ -1,17 +1,17 @@
--- Everything a segment definition may test, one row per customer: every column of
--- customer_features plus the customer's cluster, persona and persona family.
+-- Everything a segment definition may test, one row per customer: every customer
+-- feature plus the customer's cluster, persona and persona family.
 with
 
 customer_features as (
-    select * from {{ ref('customer_features') }}
+    select * from {{ ref('int_customer_features_assembled') }}
 ),
 
 customer_clusters as (
-    select * from {{ ref('customer_clusters') }}
+    select * from {{ ref('int_customer_clusters_assigned') }}
 ),
 
 cluster_profiles as (
-    select * from {{ ref('cluster_profiles') }}
+    select * from {{ ref('int_cluster_profiles_described') }}
 ),
 
 joined as (

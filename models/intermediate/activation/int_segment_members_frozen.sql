@@ -4,7 +4,7 @@
         unique_key='segment_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ erase_customers() }}"],
+        post_hook=["{{ erase_customers(ref('int_customers_erased')) }}"],
     )
 }}
 -- depends_on: {{ ref('int_customers_erased') }}
@@ -38,10 +38,10 @@ due as (
     {% if is_incremental() %}
         left join stored on definitions.segment_id = stored.segment_id
         where
-            definitions.refreshed_on <= {{ as_of_date() }}
+            definitions.refreshed_on <= {{ as_of_date(ref('base_run__as_of_date')) }}
             and stored.refreshed_on is distinct from definitions.refreshed_on
     {% else %}
-        where definitions.refreshed_on <= {{ as_of_date() }}
+        where definitions.refreshed_on <= {{ as_of_date(ref('base_run__as_of_date')) }}
     {% endif %}
 ),
 
@@ -55,7 +55,7 @@ final as (
         members.customer_id,
         members.segment_id,
         due.refreshed_on,
-        {{ as_of_date() }} as frozen_as_of_date
+        {{ as_of_date(ref('base_run__as_of_date')) }} as frozen_as_of_date
     from members
     inner join due on members.segment_id = due.segment_id
 )

@@ -5,5 +5,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from c360.segmentation import detect_outliers
 
-    features = dbt.ref("customer_features_scaled").df()
+    features = dbt.ref("int_customer_model_inputs_filled").df()
     return detect_outliers(features, dbt.config.get("segmentation"))

@@ -51,7 +51,7 @@ final as (
         row_number() over (
             partition by members.customer_id order by definitions.priority, members.segment_id
         ) = 1 as is_primary_segment,
-        {{ as_of_date() }} as as_of_date
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date
     from members
     inner join definitions on members.segment_id = definitions.segment_id
 )

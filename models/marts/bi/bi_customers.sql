@@ -14,7 +14,7 @@ aged as (
         is_known_without_crm_record,
         has_shared_identifier,
         first_seen_at,
-        {{ dbt.datediff('date_of_birth', as_of_date(), 'year') }}
+        {{ dbt.datediff('date_of_birth', as_of_date(ref('base_run__as_of_date')), 'year') }}
             as age_years
     from customers
 ),

@@ -3,6 +3,10 @@ with
 
 identifiers as (
     select * from {{ ref('int_identifiers_resolved') }}
+),
+
+erased as (
+    select * from {{ ref('int_customers_erased') }}
 )
 
 select
@@ -15,4 +19,4 @@ select
     is_shared_identifier,
     first_seen_at
 from identifiers
-where {{ is_not_erased('identifiers.customer_id') }}
+where {{ is_not_erased('identifiers.customer_id', 'erased') }}

@@ -25,6 +25,10 @@ clusters as (
     select * from {{ ref('int_contacts_clustered') }}
 ),
 
+erased as (
+    select * from {{ ref('int_customers_erased') }}
+),
+
 identifiers as (
     select * from {{ ref('int_identifiers_resolved') }}
     where identifier_type = 'contact_id'
@@ -113,8 +117,8 @@ final as (
     left join clusters as cluster_a on evidence.contact_id_a = cluster_a.contact_id
     left join clusters as cluster_b on evidence.contact_id_b = cluster_b.contact_id
     where
-        {{ is_not_erased('customer_a.customer_id') }}
-        and {{ is_not_erased('customer_b.customer_id') }}
+        {{ is_not_erased('customer_a.customer_id', 'erased') }}
+        and {{ is_not_erased('customer_b.customer_id', 'erased') }}
 )
 
 select * from final

@@ -105,7 +105,7 @@ final as (
         psi,
         coalesce(psi > {{ var('drift_psi_warning') }}, false) as is_warning,
         cast({{ var('drift_psi_warning') }} as double) as psi_warning_threshold,
-        {{ as_of_date() }} as as_of_date
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date
     from metrics
 )
 

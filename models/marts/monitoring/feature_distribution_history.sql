@@ -11,11 +11,11 @@
 with
 
 features as (
-    select * from {{ ref('customer_features_scaled') }}
+    select * from {{ ref('int_customer_model_inputs_filled') }}
 ),
 
 feature_values as (
-    {{ unpivot_features('features') }}
+    {{ unpivot_features('features', var('segmentation')['features']) }}
 ),
 
 tiles as (
@@ -89,7 +89,7 @@ final as (
         upper_edge,
         customers,
         customers * 1.0 / sum(customers) over (partition by feature_name) as share,  -- noqa: RF04
-        {{ as_of_date() }} as as_of_date,
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at
     from counts
 )

@@ -11,7 +11,7 @@
 with
 
 features as (
-    select * from {{ ref('customer_features_scaled') }}
+    select * from {{ ref('int_customer_model_inputs_filled') }}
 ),
 
 history as (
@@ -19,7 +19,7 @@ history as (
 ),
 
 feature_values as (
-    {{ unpivot_features('features') }}
+    {{ unpivot_features('features', var('segmentation')['features']) }}
 ),
 
 previous_run as (
@@ -70,7 +70,7 @@ psi as (
 ),
 
 monitored as (
-    {%- for feature in var('monitored_features') %}
+    {%- for feature in var('segmentation')['features'] %}
         select '{{ feature }}' as feature_name
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
@@ -84,7 +84,7 @@ final as (
         previous_run.run_id as previous_run_id,
         psi.psi,
         coalesce(psi.psi > {{ var('drift_psi_warning') }}, false) as is_drifting,
-        {{ as_of_date() }} as as_of_date,
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at
     from monitored
     left join psi on monitored.feature_name = psi.feature_name

@@ -16,7 +16,7 @@ final as (
         erasure_requests.erasure_request_id,
         erasure_requests.requested_at,
         count(distinct identifiers.customer_id) as customers_erased,
-        {{ as_of_date() }} as as_of_date
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date
     from erasure_requests
     left join identifiers
         on identifiers.identifier_key = 'email:' || erasure_requests.email_match_key

@@ -121,7 +121,7 @@ final as (
         {{ dbt.split_part('quarantined.quarantine_reasons', "','", 1) }} as primary_reason,
         case when redacted.raw_fingerprint is null then quarantined.raw_values end as raw_values,
         redacted.raw_fingerprint is not null as is_redacted,
-        {{ as_of_date() }} as as_of_date
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date
     from quarantined
     left join redacted
         on

@@ -43,8 +43,8 @@ detectors as (
 
 run_metadata as (
     select
-        md5(min(hyperparameters) || ':' || cast({{ as_of_date() }} as varchar)) as run_id,
-        {{ as_of_date() }} as as_of_date,
+        md5(min(hyperparameters) || ':' || cast({{ as_of_date(ref('base_run__as_of_date')) }} as varchar)) as run_id,
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
         min(hyperparameters) as hyperparameters
     from candidates
 ),

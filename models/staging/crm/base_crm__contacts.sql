@@ -28,7 +28,7 @@ standardised as (
         {{ name_match_key('last_name') }} as last_name_key,
         {{ clean_text('phone') }} as phone_original,
         {{ clean_text('date_of_birth') }} as date_of_birth_original,
-        {{ parse_date('date_of_birth', as_of_date()) }} as date_of_birth_parsed,
+        {{ parse_date('date_of_birth', as_of_date(ref('base_run__as_of_date'))) }} as date_of_birth_parsed,
         {{ clean_text('street_address') }} as street_address,
         {{ clean_text('city') }} as city,
         upper({{ clean_text('postcode') }}) as postcode,
@@ -53,7 +53,7 @@ derived as (
         {{ email_match_key('email') }} as email_match_key,
         {{ normalize_phone('phone', 'country_code') }} as phone_e164,
         {{ phone_extension('phone') }} as phone_extension,
-        {{ dbt.datediff('date_of_birth_parsed', as_of_date(), 'year') }}
+        {{ dbt.datediff('date_of_birth_parsed', as_of_date(ref('base_run__as_of_date')), 'year') }}
             as age_years_approx
     from standardised
 ),
@@ -77,7 +77,7 @@ validated as (
                 '(created_at_original is not null and created_at_parsed is null)'
                 ~ ' or (updated_at_original is not null and updated_at_parsed is null)'],
             ['future_timestamp',
-                'created_at_parsed >= ' ~ as_of_cutoff() ~ ' or updated_at_parsed >= ' ~ as_of_cutoff()],
+                'created_at_parsed >= ' ~ as_of_cutoff(ref('base_run__as_of_date')) ~ ' or updated_at_parsed >= ' ~ as_of_cutoff(ref('base_run__as_of_date'))],
         ]) }} as quality_flags
     from derived
 ),
@@ -89,8 +89,12 @@ cleaned as (
         case
             when quality_flags is null or quality_flags not like '%birth_date%' then date_of_birth_parsed
         end as date_of_birth,
-        case when created_at_parsed < {{ as_of_cutoff() }} then created_at_parsed end as created_at,
-        case when updated_at_parsed < {{ as_of_cutoff() }} then updated_at_parsed end as updated_at
+        case
+            when created_at_parsed < {{ as_of_cutoff(ref('base_run__as_of_date')) }} then created_at_parsed
+        end as created_at,
+        case
+            when updated_at_parsed < {{ as_of_cutoff(ref('base_run__as_of_date')) }} then updated_at_parsed
+        end as updated_at
     from validated
 ),
 

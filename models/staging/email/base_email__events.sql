@@ -39,7 +39,7 @@ validated as (
             ['missing_id', 'email_event_id is null'],
             ['bad_email', 'email is null'],
             ['bad_timestamp', 'event_at is null'],
-            ['future_timestamp', 'event_at >= ' ~ as_of_cutoff()],
+            ['future_timestamp', 'event_at >= ' ~ as_of_cutoff(ref('base_run__as_of_date'))],
             ['oversized_value', 'has_oversized_value'],
         ]) }} as blocking_reasons,
         {{ reason_codes([

@@ -37,7 +37,7 @@ validated as (
         {{ reason_codes([
             ['missing_id', 'transaction_id is null'],
             ['bad_timestamp', 'transacted_at is null'],
-            ['future_timestamp', 'transacted_at >= ' ~ as_of_cutoff()],
+            ['future_timestamp', 'transacted_at >= ' ~ as_of_cutoff(ref('base_run__as_of_date'))],
             ['bad_amount', 'amount is null'],
             ['amount_outlier_hard_limit', 'abs(amount) > ' ~ var('amount_hard_limit')],
             ['unknown_currency', 'not coalesce(' ~ in_seed('currency_code', 'currencies', 'currency_code') ~ ', false)'],

@@ -40,7 +40,7 @@ validated as (
             ['unknown_purpose', 'consent_purpose is null'],
             ['unknown_status', 'consent_status is null'],
             ['bad_timestamp', 'recorded_at is null'],
-            ['future_timestamp', 'recorded_at >= ' ~ as_of_cutoff()],
+            ['future_timestamp', 'recorded_at >= ' ~ as_of_cutoff(ref('base_run__as_of_date'))],
             ['oversized_value', 'has_oversized_value'],
         ]) }} as blocking_reasons
     from standardised

@@ -58,7 +58,7 @@ validated as (
             ['missing_customer_ref', 'customer_ref is null'],
             ['bad_email', "customer_ref like '%@%' and customer_email is null"],
             ['bad_timestamp', 'ordered_at is null'],
-            ['future_timestamp', 'ordered_at >= ' ~ as_of_cutoff()],
+            ['future_timestamp', 'ordered_at >= ' ~ as_of_cutoff(ref('base_run__as_of_date'))],
             ['bad_amount', 'total_amount is null'],
             ['negative_amount', 'total_amount < 0'],
             ['amount_outlier_hard_limit', 'total_amount > ' ~ var('amount_hard_limit')],

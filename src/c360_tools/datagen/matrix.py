@@ -1,7 +1,7 @@
 """The source matrix: small raw datasets that hold only some of the sources, another
 decade and currency, or contacts from many countries, each of which must build.
 
-``python -m c360.datagen.matrix --out target/matrix [--customers 300]`` writes one
+``python -m c360_tools.datagen.matrix --out target/matrix [--customers 300]`` writes one
 directory per dataset (every raw table present, the missing sources as header-only
 files) and ``matrix.json``: per dataset, its directory and the dbt vars to build it
 with. ``tests/python/test_source_matrix.py`` builds each one.
@@ -180,7 +180,7 @@ def build_matrix(out_dir: str | Path, customers: int = 300, seed: int = 7) -> di
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m c360.datagen.matrix", description=__doc__.split("\n\n")[0]
+        prog="python -m c360_tools.datagen.matrix", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--out", required=True, help="directory to write the datasets into (replaced)")
     parser.add_argument(

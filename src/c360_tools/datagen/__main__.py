@@ -1,4 +1,4 @@
-"""Command line: ``python -m c360.datagen --customers 2000 --out data/sample``."""
+"""Command line: ``python -m c360_tools.datagen --customers 2000 --out data/sample``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _iso_date(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m c360.datagen", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m c360_tools.datagen", description=__doc__)
     parser.add_argument("--customers", type=_positive_int, default=2000, help="number of real people")
     parser.add_argument("--out", required=True, help="directory to write the raw files into")
     parser.add_argument("--seed", type=int, default=42)

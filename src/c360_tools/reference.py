@@ -1,6 +1,6 @@
 """Reference seeds generated from maintained libraries, never typed by hand.
 
-``python -m c360.reference --out seeds`` (re)writes:
+``python -m c360_tools.reference --out seeds`` (re)writes:
 
 - ``countries.csv``: every ISO 3166-1 country (pycountry): alpha-2, alpha-3 and numeric
   codes, English name, international dialling code (libphonenumber's metadata, via
@@ -152,7 +152,9 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m c360.reference", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m c360_tools.reference", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--out", default="seeds", help="seed directory to write into (default: seeds)")
     args = parser.parse_args(argv)
     out = Path(args.out)

@@ -6,6 +6,10 @@ with
 
 sales as (
     select * from {{ ref('int_sales_converted') }}
+),
+
+erased as (
+    select * from {{ ref('int_customers_erased') }}
 )
 
 select
@@ -31,4 +35,4 @@ select
     cast(sold_at as date) as order_date,
     sold_at as ordered_at
 from sales
-where {{ is_not_erased('sales.customer_id') }}
+where {{ is_not_erased('sales.customer_id', 'erased') }}

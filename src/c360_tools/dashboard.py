@@ -1,7 +1,7 @@
 """A one-page dashboard over the published BI copy, drawn with Altair: what a BI tool
 shows from the ``main_bi`` schema alone (no personal data).
 
-``python -m c360.dashboard --served serving/c360_bi.duckdb --out docs/bi_dashboard.png``
+``python -m c360_tools.dashboard --served serving/c360_bi.duckdb --out docs/bi_dashboard.png``
 
 Four panels: net revenue by month and sales channel (``bi_orders``), customers by
 country and age band (``bi_customers``), customers per RFM segment (``bi_customer_rfm``)
@@ -104,7 +104,9 @@ def render(served: str | Path, out: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m c360.dashboard", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m c360_tools.dashboard", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--served", default="serving/c360_bi.duckdb", help="the published BI copy")
     parser.add_argument("--out", required=True, help="a .png, .svg or .html file")
     args = parser.parse_args(argv)

@@ -1,5 +1,6 @@
 -- One row per email engagement event (send, open, click, bounce, unsubscribe), with
--- the recipient resolved to a customer.
+-- the recipient resolved to a customer; customers being erased are left out.
+-- Published as fct_email_engagement.
 with
 
 email_events as (
@@ -8,6 +9,10 @@ email_events as (
 
 identifiers as (
     select * from {{ ref('int_identifiers_resolved') }}
+),
+
+erased as (
+    select * from {{ ref('int_customers_erased') }}
 )
 
 select
@@ -19,4 +24,4 @@ select
     email_events.event_at
 from email_events
 left join identifiers on identifiers.identifier_key = 'email:' || email_events.email_match_key
-where {{ is_not_erased('identifiers.customer_id') }}
+where {{ is_not_erased('identifiers.customer_id', 'erased') }}

@@ -4,7 +4,7 @@ the hand-written garbage rows of ``tests/data/garbage`` appended to each table:
 verbatim (lines no CSV reader can make a row of); ``<table>.<part>.csv`` files are
 copied byte for byte as extra raw files (a byte-order mark, CRLF line endings).
 
-``python -m c360.testdata --raw data/sample --garbage tests/data/garbage --out DIR``
+``python -m c360_tools.testdata --raw data/sample --garbage tests/data/garbage --out DIR``
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def assemble(raw_dir: str | Path, garbage_dir: str | Path, out_dir: str | Path) 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m c360.testdata", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m c360_tools.testdata", description=__doc__)
     parser.add_argument("--raw", required=True)
     parser.add_argument("--garbage", required=True)
     parser.add_argument("--out", required=True)

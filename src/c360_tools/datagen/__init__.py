@@ -119,7 +119,7 @@ def generate(
         w.close()
         counts[name] = w.rows
     manifest = {
-        "generator": "c360.datagen",
+        "generator": "c360_tools.datagen",
         "config": cfg.__dict__,
         "format": fmt,
         "rows": counts,
