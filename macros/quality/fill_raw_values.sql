@@ -6,9 +6,8 @@
     every row, and the model's select reads its rows once. Filling them in the
     select instead (a join back to the raw rows, needing the quarantined
     fingerprints) read the de-duplicated rows twice, so DuckDB kept them all in a
-    materialised CTE: at 1,000,000 customers that was 300 of the 870 CPU-seconds of
-    base_web__events by EXPLAIN ANALYZE, though the wall-clock gain measured was
-    only 444 -> 429 s. Only rows still without raw values are filled, so an
+    materialised CTE (a third of base_web__events' CPU time by EXPLAIN ANALYZE; the
+    figures are in the benchmark report). Only rows still without raw values are filled, so an
     incremental run fills its new and re-checked rows, reading only their files.
     Exact copies share a fingerprint and are identical, so any one of them gives
     the raw values; re-sent copies of a quarantined row (not quarantined

@@ -52,31 +52,22 @@
 
 {#- The rows of `from_cte` (the standardised new rows, before any check) plus,
     on an incremental run, the loaded rows they can change, to be checked again
-    with them (the as-of date may have moved). The standardised columns are this
-    model's columns up to `has_oversized_value`, the last of raw_audit_columns,
-    which every base model puts last in its standardised step. -#}
-{% macro with_loaded_versions(from_cte, key_columns) %}
+    with them (the as-of date may have moved). `columns` names the standardised
+    columns (those of `from_cte`): both sides select exactly them, by name, so a
+    column added to one and not the other fails the build. -#}
+{% macro with_loaded_versions(from_cte, key_columns, columns) %}
     {%- if is_incremental() %}
-        {%- set columns = [] -%}
-        {%- set ns = namespace(done=false) -%}
-        {%- for column in adapter.get_columns_in_relation(this) if not ns.done -%}
-            {%- do columns.append(column.quoted) -%}
-            {%- set ns.done = column.name | lower == 'has_oversized_value' -%}
-        {%- endfor %}
-        {%- if not ns.done -%}
-            {{ exceptions.raise_compiler_error(this ~ " has no has_oversized_value column to end its standardised columns") }}
-        {%- endif %}
     with touched as (
         select {{ key_columns | join(', ') }}, raw_fingerprint from {{ from_cte }}
         union all
         select {{ key_columns | join(', ') }}, raw_fingerprint from {{ this }}
-        where blocking_reasons like '%future_timestamp%'
+        where {{ c360.has_reason('blocking_reasons', ['future_timestamp']) }}
     )
     {%- endif %}
-    select * from {{ from_cte }}
+    select {{ columns | join(', ') }} from {{ from_cte }}
     {%- if is_incremental() %}
     union all
-    select {{ columns | join(', ') }}
+    select {% for column in columns %}loaded.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
     from {{ this }} as loaded
     where
         exists (

@@ -9,9 +9,10 @@
     The raw row itself is not carried: quarantine_rows reads it back from the raw
     file for the few quarantined rows (carrying it through the de-duplication sorts
     of every row was half the cost of base_web__events).
-    Emits a comma-terminated list of select expressions.
+    Emits the two select expressions separated by a comma, none after: the caller
+    writes the comma that follows, as after any other column.
 #}
 {% macro raw_audit_columns(alias) %}
     {{ c360.raw_row_fingerprint(alias) }} as raw_fingerprint,
-    length({{ c360.row_as_json(alias) }}) > {{ var('max_text_length') }} as has_oversized_value,
+    length({{ c360.row_as_json(alias) }}) > {{ var('max_text_length') }} as has_oversized_value
 {% endmacro %}

@@ -5,35 +5,20 @@
 -- customer of its own; an anonymous id takes the customer of the contacts it
 -- logged in as when they are all one cluster (a shared device stays anonymous).
 -- The customer id is a hash of the customer's earliest-seen identifier, so it does
--- not change when later records join the customer.
+-- not change when later records join the customer. Emails and loyalty ids, and when
+-- each was first seen, come from int_identifiers_first_seen.
 with
 
 contacts as (
     select * from {{ ref('int_contacts_prepared') }}
 ),
 
+first_seen as (
+    select * from {{ ref('int_identifiers_first_seen') }}
+),
+
 clusters as (
     select * from {{ ref('int_contacts_clustered') }}
-),
-
-orders as (
-    select * from {{ ref('stg_shop__orders') }}
-),
-
-email_events as (
-    select * from {{ ref('stg_email__events') }}
-),
-
-consent_records as (
-    select * from {{ ref('stg_privacy__consent_records') }}
-),
-
-erasure_requests as (
-    select * from {{ ref('stg_privacy__erasure_requests') }}
-),
-
-pos_transactions as (
-    select * from {{ ref('stg_pos__transactions') }}
 ),
 
 web_events as (
@@ -51,55 +36,6 @@ contact_clusters as (
         coalesce(contacts.first_seen_at, cast('9999-12-31' as timestamp)) as first_seen_at
     from contacts
     inner join clusters on contacts.contact_id = clusters.contact_id
-),
-
-sightings as (
-    -- every time an email or loyalty id appears, from contacts and activity
-    select
-        'email' as identifier_type,
-        email_match_key as identifier_value,
-        first_seen_at
-    from contact_clusters
-    where email_match_key is not null
-    union all
-    select
-        'email' as identifier_type,
-        customer_email_match_key as identifier_value,
-        ordered_at as first_seen_at
-    from orders
-    where customer_email_match_key is not null
-    union all
-    select
-        'email' as identifier_type,
-        email_match_key as identifier_value,
-        event_at as first_seen_at
-    from email_events
-    union all
-    select
-        'email' as identifier_type,
-        email_match_key as identifier_value,
-        recorded_at as first_seen_at
-    from consent_records
-    union all
-    select
-        'email' as identifier_type,
-        email_match_key as identifier_value,
-        requested_at as first_seen_at
-    from erasure_requests
-    union all
-    select
-        'loyalty_id' as identifier_type,
-        loyalty_id as identifier_value,
-        first_seen_at
-    from contact_clusters
-    where loyalty_id is not null
-    union all
-    select
-        'loyalty_id' as identifier_type,
-        loyalty_id as identifier_value,
-        transacted_at as first_seen_at
-    from pos_transactions
-    where loyalty_id is not null
 ),
 
 holdings as (
@@ -134,21 +70,20 @@ holders as (
 
 held_identifiers as (
     select
-        sightings.identifier_type,
-        sightings.identifier_value,
-        min(sightings.first_seen_at) as first_seen_at,
+        first_seen.identifier_type,
+        first_seen.identifier_value,
+        coalesce(first_seen.first_seen_at, cast('9999-12-31' as timestamp)) as first_seen_at,
         case
             when not coalesce(holders.is_shared, false) and holders.clusters_holding = 1
                 then holders.cluster_key
         end as cluster_key,
         coalesce(holders.is_shared, false) or coalesce(holders.clusters_holding, 0) > 1
             as is_shared_identifier
-    from sightings
+    from first_seen
     left join holders
         on
-            sightings.identifier_type = holders.identifier_type
-            and sightings.identifier_value = holders.identifier_value
-    group by 1, 2, 4, 5
+            first_seen.identifier_type = holders.identifier_type
+            and first_seen.identifier_value = holders.identifier_value
 ),
 
 logins as (

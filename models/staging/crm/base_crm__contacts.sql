@@ -11,7 +11,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('source') }}
+        {{ raw_audit_columns('source') }},
         contact_id as raw_key
     from source
 ),
@@ -87,7 +87,8 @@ cleaned as (
     select
         *,
         case
-            when quality_flags is null or quality_flags not like '%birth_date%' then date_of_birth_parsed
+            when not {{ has_reason('quality_flags', ['bad_birth_date', 'impossible_birth_date']) }}
+                then date_of_birth_parsed
         end as date_of_birth,
         case
             when created_at_parsed < {{ as_of_cutoff(ref('base_run__as_of_date')) }} then created_at_parsed

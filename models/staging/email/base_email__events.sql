@@ -10,7 +10,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('source') }}
+        {{ raw_audit_columns('source') }},
         event_id as raw_key
     from source
 ),

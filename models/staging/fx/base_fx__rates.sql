@@ -22,7 +22,7 @@ with
 audited as (
     select
         *,
-        {{ raw_audit_columns('source') }}
+        {{ raw_audit_columns('source') }},
         concat_ws('|', currency_code, rate_month) as raw_key
     from source
 ),

@@ -11,7 +11,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('source') }}
+        {{ raw_audit_columns('source') }},
         transaction_id as raw_key
     from source
 ),

@@ -12,7 +12,7 @@ source as (
 audited as (
     select
         *,
-        {{ raw_audit_columns('source') }}
+        {{ raw_audit_columns('source') }},
         concat_ws('|', subject_email, requested_at) as raw_key
     from source
 ),

@@ -8,13 +8,19 @@
     )
 }}
 
+{#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
+{% set standardised_columns = [
+    'order_id', 'line_number', 'product_id', 'quantity', 'unit_price',
+    'discount_amount_original', 'discount_amount', 'raw_fingerprint', 'raw_file', 'raw_key',
+    'has_oversized_value',
+] %}
 -- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
 with
 
 audited as (
     select
         received.*,
-        {{ raw_audit_columns('received') }}
+        {{ raw_audit_columns('received') }},
         {{ raw_file_name('received') }} as raw_file,
         received.order_id || ':' || received.line_number as raw_key
     from {{ source('shop', 'order_items') }} as received
@@ -38,7 +44,7 @@ standardised as (
 ),
 
 with_loaded as (
-    {{ with_loaded_versions('standardised', ['order_id', 'line_number']) }}
+    {{ with_loaded_versions('standardised', ['order_id', 'line_number'], standardised_columns) }}
 ),
 
 validated as (

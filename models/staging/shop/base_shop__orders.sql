@@ -8,13 +8,20 @@
     )
 }}
 
+{#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
+{% set standardised_columns = [
+    'order_id', 'customer_ref', 'customer_email', 'ordered_at_original', 'ordered_at',
+    'order_status_original', 'order_status_mapped', 'currency_code', 'total_amount_original',
+    'total_amount', 'sales_channel_original', 'sales_channel_mapped', 'raw_fingerprint',
+    'raw_file', 'raw_key', 'has_oversized_value',
+] %}
 -- Every raw order header, standardised and checked; stg_shop__orders keeps the clean rows.
 with
 
 audited as (
     select
         received.*,
-        {{ raw_audit_columns('received') }}
+        {{ raw_audit_columns('received') }},
         {{ raw_file_name('received') }} as raw_file,
         received.order_id as raw_key
     from {{ source('shop', 'orders') }} as received
@@ -43,7 +50,7 @@ standardised as (
 ),
 
 with_loaded as (
-    {{ with_loaded_versions('standardised', ['order_id']) }}
+    {{ with_loaded_versions('standardised', ['order_id'], standardised_columns) }}
 ),
 
 validated as (

@@ -8,13 +8,19 @@
     )
 }}
 
+{#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
+{% set standardised_columns = [
+    'event_id', 'anonymous_id', 'user_id', 'event_type_original', 'event_type_mapped',
+    'event_at_original', 'event_at', 'page_url', 'product_id', 'device_type_original',
+    'referrer', 'raw_fingerprint', 'raw_file', 'raw_key', 'has_oversized_value',
+] %}
 -- Every raw web/app event, standardised and checked; stg_web__events keeps the clean rows.
 with
 
 audited as (
     select
         received.*,
-        {{ raw_audit_columns('received') }}
+        {{ raw_audit_columns('received') }},
         {{ raw_file_name('received') }} as raw_file,
         received.event_id as raw_key
     from {{ source('web', 'web_events') }} as received
@@ -42,7 +48,7 @@ standardised as (
 ),
 
 with_loaded as (
-    {{ with_loaded_versions('standardised', ['event_id']) }}
+    {{ with_loaded_versions('standardised', ['event_id'], standardised_columns) }}
 ),
 
 validated as (

@@ -1,0 +1,56 @@
+"""The convention checks fail on what they forbid: an intermediate model that reads a
+mart (edges run one way) makes dbt-bouncer fail, naming the model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from dbt_runner import PROJECT_DIR, dbt
+
+
+def _bouncer(tmp_path: Path, manifest: dict) -> subprocess.CompletedProcess:
+    artifacts = tmp_path / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "manifest.json").write_text(json.dumps(manifest))
+    config = yaml.safe_load((PROJECT_DIR / "dbt-bouncer.yml").read_text())
+    config["dbt_artifacts_dir"] = str(artifacts)
+    config_path = tmp_path / "dbt-bouncer.yml"
+    config_path.write_text(yaml.safe_dump(config))
+    exe = Path(sys.executable).parent / "dbt-bouncer"
+    return subprocess.run(
+        [
+            str(exe),
+            "run",
+            "--config-file",
+            str(config_path),
+            "--output-file",
+            str(tmp_path / "results.json"),
+            "--output-format",
+            "json",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_an_intermediate_model_reading_a_mart_fails_the_conventions(tmp_path):
+    parsed = dbt(
+        ["parse", "--quiet"], PROJECT_DIR / "data" / "sample", tmp_path / "lint.duckdb", tmp_path / "target"
+    )
+    assert parsed.returncode == 0, parsed.stdout + parsed.stderr
+    manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
+    reader = "model.c360.int_customer_features_assembled"
+    manifest["nodes"][reader]["depends_on"]["nodes"].append("model.c360.customer_features")
+    result = _bouncer(tmp_path, manifest)
+    assert result.returncode != 0
+    failures = json.dumps(json.loads((tmp_path / "results.json").read_text()))
+    assert (
+        "check_lineage_permitted_upstream_models" in failures
+        and "int_customer_features_assembled" in failures
+    )
