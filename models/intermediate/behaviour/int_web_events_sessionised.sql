@@ -4,7 +4,7 @@
         unique_key='visitor_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ remove_moved_web_events() }}"],
+        post_hook=["{{ remove_moved_web_events(ref('int_web_events_identified')) }}"],
     )
 }}
 -- Web and app events grouped into sessions, per visitor (int_web_events_identified).

@@ -33,7 +33,8 @@ category_spend as (
         sum(order_items.net_amount * sales.fx_rate_to_reporting) as category_spend,
         sum(order_items.gross_amount * sales.fx_rate_to_reporting) as category_gross
     from sales
-    inner join order_items on sales.sale_id = order_items.order_id
+    -- order lines belong to web/app orders, keyed by the shop's own order id
+    inner join order_items on sales.sale_source = 'shop' and sales.source_sale_id = order_items.order_id
     inner join products on order_items.product_id = products.product_id
     group by 1, 2
 ),
