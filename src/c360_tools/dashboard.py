@@ -19,7 +19,7 @@ import altair as alt
 import duckdb
 import pandas as pd
 
-from .serving import SCHEMA
+from c360.serving import SCHEMA
 
 AGE_BANDS = ["under 25", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"]
 QUERIES = {

@@ -27,7 +27,11 @@ def rebuilt(warehouse, tmp_path_factory):
     shutil.copy(PROJECT_DIR / os.environ["C360_TEST_DB"], db)
     raw = Path(os.environ["C360_TEST_RAW_DIR"])
     build_models(
-        "customer_features+", raw, db, work / "target", ["--vars", f"{{as_of_date: '{SECOND_AS_OF}'}}"]
+        "path:models/intermediate/features+",
+        raw,
+        db,
+        work / "target",
+        ["--vars", f"{{as_of_date: '{SECOND_AS_OF}'}}"],
     )
     return db, raw, work
 
