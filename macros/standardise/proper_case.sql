@@ -12,11 +12,11 @@
     array_to_string(
         list_transform(
             string_split(lower({{ c360.clean_text(column) }}), ' '),
-            w -> array_to_string(
+            lambda w: array_to_string(
                 list_transform(
                     string_split(w, '-'),
-                    h -> array_to_string(
-                        list_transform(string_split(h, ''''), a -> upper(left(a, 1)) || substr(a, 2)),
+                    lambda h: array_to_string(
+                        list_transform(string_split(h, ''''), lambda a: upper(left(a, 1)) || substr(a, 2)),
                         ''''
                     )
                 ),
