@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Create the project's virtual environment (.venv) and install the pinned
-# dependencies (requirements.lock) and the project's own Python package.
+# Create the project's virtual environments and install their pinned packages:
+# .venv (requirements.lock: dbt, DuckDB, the ML stack, tests, and the project's own
+# Python packages) and .venv-tools (requirements-tools.lock: dbt-bouncer, whose pins
+# must not choose the runtime's DuckDB).
 # Needs only python3 (3.11) and access to the Python package index. Idempotent:
-# reinstalls only when requirements.lock changed since the last install.
+# reinstalls an environment only when its lock file changed since the last install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,4 +27,16 @@ if [ ! -f "$stamp" ] || ! cmp -s requirements.lock "$stamp" || ! .venv/bin/pytho
     echo "setup: done"
 else
     echo "setup: .venv is up to date with requirements.lock"
+fi
+if [ ! -x .venv-tools/bin/python ]; then
+    echo "setup: creating the tools environment .venv-tools"
+    "$PYTHON" -m venv .venv-tools
+fi
+tools_stamp=.venv-tools/.c360-requirements-tools.lock
+if [ ! -f "$tools_stamp" ] || ! cmp -s requirements-tools.lock "$tools_stamp"; then
+    echo "setup: installing $(grep -vc '^#' requirements-tools.lock) pinned packages from requirements-tools.lock"
+    .venv-tools/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.lock
+    cp requirements-tools.lock "$tools_stamp"
+else
+    echo "setup: .venv-tools is up to date with requirements-tools.lock"
 fi

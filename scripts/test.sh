@@ -14,7 +14,7 @@ ruff format --check src tests
 
 step "dbt parse + dbt-bouncer"
 C360_DUCKDB_PATH=target/lint.duckdb dbt parse --quiet
-dbt-bouncer run --config-file dbt-bouncer.yml
+.venv-tools/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 # the README's architecture diagram is drawn from the manifest: it must be current
 python -m c360_tools.dag --manifest target/manifest.json --readme README.md --check
 

@@ -38,6 +38,10 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+# Oldest DuckDB that can open the served copy (its storage format): see publish().
+SERVED_STORAGE_VERSION = "v1.0.0"
+
+
 def publish(warehouse: str | Path, out: str | Path, schema: str = SCHEMA) -> dict:
     """Copy every table and view of ``schema`` in ``warehouse`` into a new file and
     move it over ``out``. Returns the publication record."""
@@ -56,7 +60,9 @@ def publish(warehouse: str | Path, out: str | Path, schema: str = SCHEMA) -> dic
         "tables": {},
     }
     try:
-        con = duckdb.connect(str(tmp))
+        # written in a storage format DuckDB 1.x reads too: BI tools embed their own,
+        # often older, DuckDB (duckdb-engine), and DuckDB 2's default format is 2.x-only
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": SERVED_STORAGE_VERSION})
         try:
             # attached under its own name, so views that name their catalog (built before
             # ref() dropped it) resolve too

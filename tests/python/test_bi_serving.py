@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_runner import PROJECT_DIR
 
 from c360 import serving
 
@@ -81,3 +83,24 @@ def test_a_reader_never_failed_during_the_second_build():
     assert seen["errors"] == []
     assert seen["passes"] >= 10
     assert len(seen["versions"]) == 2
+
+
+def test_the_served_copy_opens_in_duckdb_1(warehouse_path, tmp_path):
+    """BI drivers embed their own DuckDB, often 1.x, which cannot read DuckDB 2's
+    default storage format: the served copy is written in the 1.x format. The tools
+    environment (.venv-tools, pinned to DuckDB 1.x by dbt-bouncer) stands in for such
+    a driver."""
+    served = tmp_path / "c360_bi.duckdb"
+    serving.publish(warehouse_path, served)
+    reader = PROJECT_DIR / ".venv-tools" / "bin" / "python"
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True);"
+        " print(duckdb.__version__, con.execute('select count(*) from main_bi.bi_customers').fetchone()[0])"
+    )
+    result = subprocess.run(
+        [str(reader), "-c", script, str(served)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    version, customers = result.stdout.split()
+    assert version.startswith("1."), f"the stand-in reader runs DuckDB {version}, not 1.x"
+    assert int(customers) > 0

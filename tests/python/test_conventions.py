@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -20,7 +19,7 @@ def _bouncer(tmp_path: Path, manifest: dict) -> subprocess.CompletedProcess:
     config["dbt_artifacts_dir"] = str(artifacts)
     config_path = tmp_path / "dbt-bouncer.yml"
     config_path.write_text(yaml.safe_dump(config))
-    exe = Path(sys.executable).parent / "dbt-bouncer"
+    exe = PROJECT_DIR / ".venv-tools" / "bin" / "dbt-bouncer"  # its own environment (scripts/setup.sh)
     return subprocess.run(
         [
             str(exe),

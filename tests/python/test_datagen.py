@@ -39,17 +39,17 @@ def test_same_seed_same_bytes_and_other_seed_differs(small, tmp_path):
 def test_truth_covers_every_contact_and_order(small):
     out, manifest = small
     con = duckdb.connect()
-    raw_contacts = con.sql(
+    raw_contacts = con.execute(
         f"select count(distinct contact_id) from read_csv('{out}/crm_contacts.csv', all_varchar=true)"
         " where contact_id is not null"
     ).fetchone()[0]
-    truth = con.sql(
+    truth = con.execute(
         f"select count(*) from read_csv('{out}/_truth/contacts.csv', all_varchar=true) t"
         f" join (select distinct contact_id from read_csv('{out}/crm_contacts.csv', all_varchar=true)) c"
         " using (contact_id)"
     ).fetchone()[0]
     assert truth == raw_contacts
-    missing_orders = con.sql(
+    missing_orders = con.execute(
         f"select count(*) from (select distinct order_id from read_csv('{out}/orders.csv', all_varchar=true)) o"
         f" anti join read_csv('{out}/_truth/orders.csv', all_varchar=true) t using (order_id)"
     ).fetchone()[0]
@@ -62,7 +62,7 @@ def test_true_sessions_are_separated_by_more_than_thirty_minutes(small):
     30-minute inactivity rule can recover them exactly."""
     out, _ = small
     con = duckdb.connect()
-    gap = con.sql(f"""
+    gap = con.execute(f"""
         with ev as (
             select e.event_id, cast(e.event_at as timestamptz) as ts, s.session_id,
                    coalesce(a.person_id, e.anonymous_id) as who
@@ -84,7 +84,7 @@ def test_true_sessions_are_separated_by_more_than_thirty_minutes(small):
 def test_archetypes_and_anomalies_present(small):
     out, _ = small
     con = duckdb.connect()
-    rows = con.sql(
+    rows = con.execute(
         f"select archetype, count(*) from read_csv('{out}/_truth/persons.csv', all_varchar=true) group by 1"
     ).fetchall()
     assert {r[0] for r in rows} == {"champion", "loyal", "deal_seeker", "occasional", "lapsed", "browser"}
