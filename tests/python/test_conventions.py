@@ -52,3 +52,17 @@ def test_an_intermediate_model_reading_a_mart_fails_the_conventions(tmp_path):
     assert [(f["check_run_id"].split(":")[0], f["unique_id"]) for f in failures] == [
         ("check_lineage_permitted_upstream_models", reader)
     ]
+
+
+def test_cluster_profile_contract_follows_the_model_inputs():
+    """cluster_profiles publishes a mean_ and a zdiff_ column per model input: its
+    contract (the one column list, read by published_copy) must follow the
+    segmentation var's features, in that order."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    features = project["vars"]["segmentation"]["features"]
+    marts = yaml.safe_load(
+        (PROJECT_DIR / "models" / "marts" / "segments" / "_segments__models.yml").read_text()
+    )
+    profiles = next(m for m in marts["models"] if m["name"] == "cluster_profiles")
+    derived = [c["name"] for c in profiles["columns"] if c["name"].startswith(("mean_", "zdiff_"))]
+    assert derived == [f"{kind}_{feature}" for feature in features for kind in ("mean", "zdiff")]
