@@ -9,8 +9,13 @@ import sys
 from pathlib import Path
 
 import duckdb
+import yaml
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+# the segmentation var of dbt_project.yml: the model inputs and hyperparameters
+SEGMENTATION_SETTINGS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["segmentation"]
+# the tools environment (scripts/setup.sh): dbt-bouncer, and DuckDB 1.x with it
+TOOLS_BIN = PROJECT_DIR / ".venv-tools" / "bin"
 
 
 def dbt(args: list[str], raw_dir: Path, db_path: Path, target_dir: Path) -> subprocess.CompletedProcess:

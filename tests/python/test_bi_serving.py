@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_runner import PROJECT_DIR
+from dbt_runner import TOOLS_BIN
 
 from c360 import serving
 
@@ -92,7 +92,7 @@ def test_the_served_copy_opens_in_duckdb_1(warehouse_path, tmp_path):
     a driver."""
     served = tmp_path / "c360_bi.duckdb"
     serving.publish(warehouse_path, served)
-    reader = PROJECT_DIR / ".venv-tools" / "bin" / "python"
+    reader = TOOLS_BIN / "python"
     script = (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True);"
         " print(duckdb.__version__, con.execute('select count(*) from main_bi.bi_customers').fetchone()[0])"

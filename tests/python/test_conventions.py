@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import yaml
-from dbt_runner import PROJECT_DIR, dbt
+from dbt_runner import PROJECT_DIR, SEGMENTATION_SETTINGS, TOOLS_BIN, dbt
 
 
 def _bouncer(tmp_path: Path, manifest: dict) -> subprocess.CompletedProcess:
@@ -19,7 +19,7 @@ def _bouncer(tmp_path: Path, manifest: dict) -> subprocess.CompletedProcess:
     config["dbt_artifacts_dir"] = str(artifacts)
     config_path = tmp_path / "dbt-bouncer.yml"
     config_path.write_text(yaml.safe_dump(config))
-    exe = PROJECT_DIR / ".venv-tools" / "bin" / "dbt-bouncer"  # its own environment (scripts/setup.sh)
+    exe = TOOLS_BIN / "dbt-bouncer"
     return subprocess.run(
         [
             str(exe),
@@ -58,8 +58,7 @@ def test_cluster_profile_contract_follows_the_model_inputs():
     """cluster_profiles publishes a mean_ and a zdiff_ column per model input: its
     contract (the one column list, read by published_copy) must follow the
     segmentation var's features, in that order."""
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
-    features = project["vars"]["segmentation"]["features"]
+    features = SEGMENTATION_SETTINGS["features"]
     marts = yaml.safe_load(
         (PROJECT_DIR / "models" / "marts" / "segments" / "_segments__models.yml").read_text()
     )

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
-from dbt_runner import PROJECT_DIR, build_models, dbt
+from dbt_runner import PROJECT_DIR, SEGMENTATION_SETTINGS, build_models, dbt
 
-FEATURES = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["segmentation"]["features"]
+FEATURES = SEGMENTATION_SETTINGS["features"]
 
 SECOND_AS_OF = "2026-09-15"
 

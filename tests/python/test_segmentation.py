@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from dbt_runner import SEGMENTATION_SETTINGS
 
 from c360 import segmentation as S
 
 # the project's settings (the segmentation var, the one place they are set), with
 # smaller samples for speed
-PROJECT_SETTINGS = yaml.safe_load((Path(__file__).parents[2] / "dbt_project.yml").read_text())["vars"][
-    "segmentation"
-]
+PROJECT_SETTINGS = SEGMENTATION_SETTINGS
 CONFIG = PROJECT_SETTINGS | {
     "silhouette_sample_size": 400,
     "fit_sample_size": 2000,
