@@ -17,9 +17,14 @@
     - is_quarantined;
     - raw_values: null here; the model's post-hook fill_raw_values fills it on the
       quarantined rows (the raw row as JSON text).
-    One window, one sort per key: the fingerprint ends the ordering, so exact copies
-    tie and sit together; rank() marks where a copy group starts (copy number =
-    row number - rank + 1) and dense_rank() numbers the distinct versions.
+    Keys seen once (almost every row of a real export) are settled without a sort:
+    one copy, one version. Only the rows of repeated keys, found by a hash
+    aggregation over the key columns alone, go through the window, where the
+    fingerprint ends the ordering, so exact copies tie and sit together; rank()
+    marks where a copy group starts (copy number = row number - rank + 1) and
+    dense_rank() numbers the distinct versions. (A window over every wide row was
+    the largest step of the event stream's base model.) Keys compare with
+    `is not distinct from`, so rows without a key are one group, as in a window.
 #}
 {% macro flag_duplicates(from_cte, key_columns, version_order) %}
     {% set conflict %}
@@ -28,6 +33,18 @@
         and versions.{{ key }} is not null
         {%- endfor %}
     {% endset %}
+    {% set has_key %}
+        {%- for key in key_columns %}{{ from_cte }}.{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor -%}
+    {% endset %}
+    {% set same_key %}
+        {%- for key in key_columns %}{{ from_cte }}.{{ key }} is not distinct from repeated_keys.{{ key }}{{ ' and ' if not loop.last }}{% endfor -%}
+    {% endset %}
+    with repeated_keys as (
+        select {{ key_columns | join(', ') }}
+        from {{ from_cte }}
+        group by {{ key_columns | join(', ') }}
+        having count(*) > 1
+    )
     select
         versions.*,
         versions.raw_fingerprint || '-' || cast(versions.copy_number as varchar) as raw_row_id,
@@ -45,12 +62,20 @@
     from (
         select
             {{ from_cte }}.*,
+            cast(1 as bigint) as copy_number,
+            case when {{ has_key }} then cast(1 as bigint) end as version_rank
+        from {{ from_cte }}
+        where not exists (select 1 from repeated_keys where {{ same_key }})
+        union all
+        select
+            {{ from_cte }}.*,
             row_number() over versions_of_key - rank() over versions_of_key + 1 as copy_number,
             case
-                when {% for key in key_columns %}{{ from_cte }}.{{ key }} is not null{{ ' and ' if not loop.last }}{% endfor %}
+                when {{ has_key }}
                     then dense_rank() over versions_of_key
             end as version_rank
         from {{ from_cte }}
+        where exists (select 1 from repeated_keys where {{ same_key }})
         window versions_of_key as (
             partition by {{ key_columns | join(', ') }}
             order by {{ from_cte }}.blocking_reasons is null desc, {{ version_order }}, {{ from_cte }}.raw_fingerprint

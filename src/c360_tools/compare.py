@@ -5,7 +5,9 @@ column but those naming the run) one has and the other lacks.
     python -m c360_tools.compare BEFORE.duckdb AFTER.duckdb
 
 Used to show that a restructure changed no output. Exit status 1 when any relation
-present in both differs.
+present in both differs. ``--digits N`` compares floating-point columns rounded to N
+significant digits: a parallel sum adds in whatever order the threads deliver rows,
+so two builds of the same data can differ in the last bits of a double.
 """
 
 from __future__ import annotations
@@ -46,18 +48,30 @@ def _relations(con: duckdb.DuckDBPyConnection, db: str) -> set[tuple[str, str]]:
     return {(schema, name) for schema, name in rows}
 
 
-def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, name: str) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select column_name from duckdb_columns() where database_name = ? and schema_name = ? "
+def _columns(con: duckdb.DuckDBPyConnection, db: str, schema: str, name: str) -> dict[str, str]:
+    """Column name -> data type, in column order."""
+    return dict(
+        con.execute(
+            "select column_name, data_type from duckdb_columns() where database_name = ? and schema_name = ? "
             "and table_name = ? order by column_index",
             [db, schema, name],
         ).fetchall()
-    ]
+    )
 
 
-def compare(before: Path, after: Path) -> tuple[list[str], int]:
+def _expression(column: str, data_type: str, digits: int | None) -> str:
+    """The column as compared: floating-point values rounded to `digits` significant
+    digits when asked (zero, infinities and NaN as they are)."""
+    quoted = f'"{column}"'
+    if digits is None or data_type not in ("DOUBLE", "FLOAT"):
+        return quoted
+    return (
+        f"case when {quoted} = 0 or not isfinite({quoted}) then {quoted} "
+        f"else round({quoted}, cast({digits} - 1 - floor(log10(abs({quoted}))) as integer)) end"
+    )
+
+
+def compare(before: Path, after: Path, digits: int | None = None) -> tuple[list[str], int]:
     """Lines describing each difference, and the number of relations present in both
     that differ."""
     con = duckdb.connect()
@@ -70,7 +84,7 @@ def compare(before: Path, after: Path) -> tuple[list[str], int]:
     for schema, name in sorted(b_rel & a_rel):
         b_cols, a_cols = _columns(con, "b", schema, name), _columns(con, "a", schema, name)
         notes = []
-        if b_cols != a_cols:
+        if list(b_cols) != list(a_cols):
             notes.append(
                 f"columns -{[c for c in b_cols if c not in a_cols]} +{[c for c in a_cols if c not in b_cols]}"
                 + (
@@ -80,7 +94,7 @@ def compare(before: Path, after: Path) -> tuple[list[str], int]:
                 )
             )
         compared = [c for c in b_cols if c in a_cols and c not in RUN_COLUMNS]
-        select = ", ".join(f'"{c}"' for c in compared)
+        select = ", ".join(_expression(c, b_cols[c], digits) for c in compared)
         b_ref, a_ref = f'b."{schema}"."{name}"', f'a."{schema}"."{name}"'
         counts = [con.execute(f"select count(*) from {ref}").fetchone()[0] for ref in (b_ref, a_ref)]
         only_b = con.execute(
@@ -97,7 +111,8 @@ def compare(before: Path, after: Path) -> tuple[list[str], int]:
         else:
             same += 1
     lines.append(
-        f"{same} relations identical, {differing} differ (run-identity columns ignored: {len(RUN_COLUMNS)})"
+        f"{same} relations identical, {differing} differ (run-identity columns ignored: {len(RUN_COLUMNS)}"
+        + (f"; floats to {digits} significant digits)" if digits is not None else ")")
     )
     return lines, differing
 
@@ -108,12 +123,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
+    parser.add_argument(
+        "--digits", type=int, help="compare floating-point columns to this many significant digits"
+    )
     args = parser.parse_args(argv)
+    if args.digits is not None and not 1 <= args.digits <= 17:
+        print("error: --digits must be between 1 and 17", file=sys.stderr)
+        return 2
     for path in (args.before, args.after):
         if not path.is_file():
             print(f"error: no warehouse file {path}", file=sys.stderr)
             return 2
-    lines, differing = compare(args.before, args.after)
+    lines, differing = compare(args.before, args.after, args.digits)
     print("\n".join(lines))
     return 1 if differing else 0
 

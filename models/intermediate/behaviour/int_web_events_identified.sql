@@ -2,6 +2,9 @@
 -- device is identified (a login on it, now or later), else the anonymous id. The
 -- fingerprint covers everything sessionisation reads, so the incremental
 -- int_web_events_sessionised can tell which visitors' events changed since it last ran.
+-- A view: identification runs inside sessionisation's query, so every event is not
+-- written once more as a wide table between the two.
+{{ config(materialized='view') }}
 with
 
 web_events as (

@@ -135,8 +135,9 @@ def main(argv: list[str] | None = None) -> None:
             daily=args.daily,
         )
         print(scale.markdown(report))
-        if not all(layer["ok"] for layer in [*report["layers"], *(report["daily"] or {}).get("layers", [])]):
-            raise SystemExit(f"dbt build failed in a layer: see {work / 'dbt_build.log'}")
+        builds = [report["build"], *([report["daily"]["build"]] if report["daily"] else [])]
+        if not all(build["ok"] for build in builds):
+            raise SystemExit(f"error: dbt build failed: see {work / 'dbt_build.log'}")
         return
     if not Path(args.db).is_file():
         raise SystemExit(f"error: no warehouse at {args.db}")
