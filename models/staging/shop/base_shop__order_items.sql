@@ -72,4 +72,5 @@ flagged as (
     {{ flag_duplicates('validated', ['order_id', 'line_number'], 'net_amount desc nulls last') }}
 )
 
-select * from flagged
+-- flag_duplicates unions two branches over *, whose columns sqlfluff cannot count
+select * from flagged  -- noqa: AM04
