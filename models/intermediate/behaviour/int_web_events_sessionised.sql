@@ -60,56 +60,66 @@ events as (
     {% endif %}
 ),
 
+-- the ordering passes run on a narrow projection (id, visitor, time); the other
+-- columns are joined back once, by event id, at the end: sorting every wide row
+-- once per window was most of this model's cost
 gaps as (
     select
-        *,
-        {{ dbt.datediff(
-            'lag(event_at) over (partition by visitor_key order by event_at, event_id)',
-            'event_at',
-            'second'
-        ) }} as seconds_since_previous_event
+        event_id,
+        visitor_key,
+        event_at,
+        {{ dbt.datediff('lag(event_at) over visitor_events', 'event_at', 'second') }}
+            as seconds_since_previous_event,
+        row_number() over visitor_events as position_in_visitor
     from events
+    window visitor_events as (partition by visitor_key order by event_at, event_id)
 ),
 
-numbered as (
+starts as (
     select
         *,
-        sum(
-            case
-                when
-                    seconds_since_previous_event is null
-                    or seconds_since_previous_event > {{ var('session_timeout_minutes') }} * 60
-                    then 1
-                else 0
-            end
-        ) over (
-            partition by visitor_key order by event_at, event_id rows between unbounded preceding and current row
-        ) as session_number
+        coalesce(seconds_since_previous_event > {{ var('session_timeout_minutes') }} * 60, true) as starts_session
     from gaps
+),
+
+-- one more pass in the same order: the running count of session starts numbers the
+-- sessions, and the position of the latest start places each event in its session
+numbered as (
+    select
+        event_id,
+        seconds_since_previous_event,
+        sum(case when starts_session then 1 else 0 end) over visitor_so_far as session_number,
+        position_in_visitor
+        - max(case when starts_session then position_in_visitor end) over visitor_so_far
+        + 1 as event_number_in_session
+    from starts
+    window visitor_so_far as (
+        partition by visitor_key order by event_at, event_id rows between unbounded preceding and current row
+    )
 ),
 
 final as (
     select
-        event_id,
-        md5(visitor_key || ':' || cast(session_number as varchar)) as session_id,
-        visitor_key,
-        customer_id,
-        anonymous_id,
-        event_type,
-        page_path,
-        product_id,
-        device_type,
-        referrer_host,
-        utm_source,
-        utm_medium,
-        session_number,
-        row_number() over (partition by visitor_key, session_number order by event_at, event_id)
-            as event_number_in_session,
-        seconds_since_previous_event,
-        event_fingerprint,
+        events.event_id,
+        md5(events.visitor_key || ':' || cast(numbered.session_number as varchar)) as session_id,
+        events.visitor_key,
+        events.customer_id,
+        events.anonymous_id,
+        events.event_type,
+        events.page_path,
+        events.product_id,
+        events.device_type,
+        events.referrer_host,
+        events.utm_source,
+        events.utm_medium,
+        numbered.session_number,
+        numbered.event_number_in_session,
+        numbered.seconds_since_previous_event,
+        events.event_fingerprint,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as sessionised_at,
-        event_at
-    from numbered
+        events.event_at
+    from events
+    inner join numbered on events.event_id = numbered.event_id
 )
 
 select * from final
