@@ -12,31 +12,34 @@ step "ruff"
 ruff check src tests
 ruff format --check src tests
 
+step "assemble test data"
+python -m c360_tools.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw
+# every dbt step below (parse, lint, build, docs) runs with the same settings, so the
+# build re-uses the lint step's parse (dbt parses in full when the profile changes)
+export C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb
+export C360_EXPORT_DIR="$PWD/target/test_exports"
+
 step "dbt parse + dbt-bouncer"
-C360_DUCKDB_PATH=target/lint.duckdb dbt parse --quiet
+dbt parse --quiet
 .venv-tools/bin/dbt-bouncer run --config-file dbt-bouncer.yml
 # the README's architecture diagram is drawn from the manifest: it must be current
 python -m c360_tools.dag --manifest target/manifest.json --readme README.md --check
 
 step "sqlfluff lint"
-C360_DUCKDB_PATH=target/lint.duckdb sqlfluff lint models tests analyses snapshots --processes 2 2>&1 | tee target/sqlfluff.log
+sqlfluff lint models tests analyses snapshots --processes 2 2>&1 | tee target/sqlfluff.log
 # a file dbt could not compile is skipped by sqlfluff with only a warning: treat it as a failure
 if grep -q "Skipped file" target/sqlfluff.log; then echo "sqlfluff skipped a file (see above)" >&2; exit 1; fi
-
-step "assemble test data"
-python -m c360_tools.testdata --raw "$C360_RAW_DIR" --garbage tests/data/garbage --out target/test_raw
 
 step "dbt build on the test data"
 rm -rf target/test.duckdb target/test_exports
 mkdir -p target/test_exports
-export C360_EXPORT_DIR="$PWD/target/test_exports"
-C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt build
+dbt build
 
 step "dbt docs generate"
-C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb dbt docs generate --quiet
+dbt docs generate --quiet
 
 step "MetricFlow: semantic models and metrics validated against the test warehouse"
-C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test.duckdb mf validate-configs \
+mf validate-configs \
     > target/mf_validate.log 2>&1 || { cat target/mf_validate.log; exit 1; }
 # the log is a spinner's output: keep its verdict lines
 grep -o "Successfully validated[^(]*(ERRORS: [0-9]*, FUTURE_ERRORS: [0-9]*, WARNINGS: [0-9]*)" target/mf_validate.log
@@ -56,14 +59,15 @@ python -m c360.serving watch --served target/serving/c360_bi.duckdb --stop-file 
     --report target/serving/watch.json &
 watcher=$!
 trap 'touch target/serving/.stop' EXIT
-C360_RAW_DIR="$PWD/target/test_raw" C360_DUCKDB_PATH=target/test_again.duckdb \
-    C360_EXPORT_DIR="$PWD/target/test_again_exports" dbt build --quiet --target-path target/again \
+C360_DUCKDB_PATH=target/test_again.duckdb C360_EXPORT_DIR="$PWD/target/test_again_exports" dbt build --quiet --target-path target/again \
     --exclude-resource-type test unit_test
 python -m c360.serving publish --warehouse target/test_again.duckdb --out target/serving/c360_bi.duckdb
 touch target/serving/.stop
 wait "$watcher"
 
 step "pytest"
+# tests name their warehouses themselves (C360_TEST_*): none writes the shared one by default
+unset C360_DUCKDB_PATH
 # two workers, each test file on one of them: most of the time goes to dbt builds,
 # whose Python overhead keeps one core busy each
 C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" C360_TEST_EXPORT_DIR=target/test_exports \

@@ -32,6 +32,8 @@ import contextlib
 import json
 import logging
 import math
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -211,9 +213,23 @@ def splink_input(contacts: pd.DataFrame) -> pa.Table:
     return pa.table({name: pa.array(values, pa.string()) for name, values in text.items()})
 
 
+def _connection() -> duckdb.DuckDBPyConnection:
+    """Splink's own in-memory DuckDB. Under a build memory cap (C360_MEMORY_LIMIT, which
+    on-run-start applies to the warehouse's DuckDB) it takes the same cap: it runs in
+    the dbt process, beside the warehouse's buffers, and would otherwise grow towards
+    DuckDB's default of 80% of the machine's memory."""
+    con = duckdb.connect()
+    limit = os.environ.get("C360_MEMORY_LIMIT", "").strip()
+    if limit:
+        if not re.fullmatch(r"[0-9]+([.][0-9]+)? ?[KMGT]i?B", limit):
+            raise ValueError(f"C360_MEMORY_LIMIT must be a number and a unit such as 4GB; got {limit!r}")
+        con.execute(f"set memory_limit = '{limit}'")
+    return con
+
+
 def _linker(contacts: pd.DataFrame, model: dict | SettingsCreator, single_thread: bool = False) -> Linker:
     logging.getLogger("splink").setLevel(logging.ERROR)
-    con = duckdb.connect()
+    con = _connection()
     if single_thread:
         # training: DuckDB's sampling and float sums give the same result every run
         con.execute("set threads = 1")

@@ -3,7 +3,10 @@ apply_memory_limit); a malformed value stops the run with a message."""
 
 from __future__ import annotations
 
+import pytest
 from dbt_runner import dbt
+
+from c360 import linkage
 
 
 def _apply(tmp_path, monkeypatch, value: str):
@@ -29,3 +32,15 @@ def test_malformed_limit_stops_the_run(tmp_path, monkeypatch):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "C360_MEMORY_LIMIT must be a number and a unit" in output, output[-2000:]
+
+
+def test_the_matcher_s_own_duckdb_takes_the_cap(monkeypatch):
+    """Splink runs its own DuckDB inside the dbt process: under a cap it is capped too."""
+    monkeypatch.setenv("C360_MEMORY_LIMIT", "2GB")
+    con = linkage._connection()
+    assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "1.8 GiB"
+    monkeypatch.delenv("C360_MEMORY_LIMIT")
+    assert linkage._connection().execute("select current_setting('memory_limit')").fetchone()[0] != "1.8 GiB"
+    monkeypatch.setenv("C360_MEMORY_LIMIT", "2GB; drop table x")
+    with pytest.raises(ValueError, match="C360_MEMORY_LIMIT must be a number and a unit"):
+        linkage._connection()
