@@ -37,6 +37,8 @@ events as (
     {% endif %}
 ),
 
+-- one pass: the entry and exit attributes are those of the session's first and last
+-- event (arg_min / arg_max by position; positions are unique within a session)
 sessions as (
     select
         session_id,
@@ -51,28 +53,14 @@ sessions as (
         count(case when event_type = 'purchase' then 1 end) as purchase_events,
         max(sessionised_at) as sessionised_at,
         min(event_at) as started_at,
-        max(event_at) as ended_at
+        max(event_at) as ended_at,
+        {{ value_at_min('page_path', 'event_number_in_session') }} as entry_page,
+        {{ value_at_max('page_path', 'event_number_in_session') }} as exit_page,
+        {{ value_at_min('device_type', 'event_number_in_session') }} as device_type,
+        {{ value_at_min('referrer_host', 'event_number_in_session') }} as referrer_host,
+        {{ value_at_min('utm_medium', 'event_number_in_session') }} as utm_medium
     from events
     group by 1, 2
-),
-
-first_events as (
-    select
-        session_id,
-        page_path as entry_page,
-        device_type,
-        referrer_host,
-        utm_medium
-    from events
-    where event_number_in_session = 1
-),
-
-last_events as (
-    select
-        session_id,
-        page_path as exit_page,
-        row_number() over (partition by session_id order by event_number_in_session desc) as reverse_position
-    from events
 ),
 
 final as (
@@ -81,14 +69,14 @@ final as (
         sessions.customer_id,
         sessions.anonymous_id,
         sessions.visitor_key,
-        first_events.entry_page,
-        last_events.exit_page,
-        first_events.device_type,
+        sessions.entry_page,
+        sessions.exit_page,
+        sessions.device_type,
         case
-            when lower(first_events.utm_medium) = 'email' then 'email'
-            when first_events.referrer_host in ('google.com', 'bing.com', 'duckduckgo.com') then 'search'
-            when first_events.referrer_host in ('facebook.com', 'instagram.com', 't.co', 'x.com') then 'social'
-            when first_events.referrer_host is not null then 'referral'
+            when lower(sessions.utm_medium) = 'email' then 'email'
+            when sessions.referrer_host in ('google.com', 'bing.com', 'duckduckgo.com') then 'search'
+            when sessions.referrer_host in ('facebook.com', 'instagram.com', 't.co', 'x.com') then 'social'
+            when sessions.referrer_host is not null then 'referral'
             else 'direct'
         end as traffic_channel,
         sessions.events,
@@ -109,8 +97,6 @@ final as (
         sessions.ended_at,
         sessions.sessionised_at
     from sessions
-    inner join first_events on sessions.session_id = first_events.session_id
-    inner join last_events on sessions.session_id = last_events.session_id and last_events.reverse_position = 1
     where {{ is_not_erased('sessions.customer_id', 'erased') }}
 )
 
