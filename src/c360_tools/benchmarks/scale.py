@@ -14,6 +14,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -140,13 +141,39 @@ def split_last_day(raw_dir: Path, fmt: str, out: Path) -> dict:
     return {"day": day, "rows": rows}
 
 
-def _run(cmd: list[str], env: dict, cwd: Path, log) -> tuple[float, float, int]:
-    """Run a command; return wall seconds, its peak RSS in GiB, and the exit code."""
+def _rss_gib(pid: int) -> float | None:
+    """Resident memory of a running process (Linux /proc), in GiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 2**20
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _run(cmd: list[str], env: dict, cwd: Path, log) -> tuple[float, float, int, float | None]:
+    """Run a command; return wall seconds, its peak RSS in GiB, the exit code, and
+    the time (epoch seconds) its resident memory was highest, sampled twice a second
+    (None where /proc cannot be read)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    peak = {"gib": 0.0, "at": None}
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.5):
+            rss = _rss_gib(proc.pid)
+            if rss is not None and rss > peak["gib"]:
+                peak.update(gib=rss, at=time.time())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 2**20, proc.returncode
+    return time.perf_counter() - start, usage.ru_maxrss / 2**20, proc.returncode, peak["at"]
 
 
 def time_build(
@@ -182,7 +209,7 @@ def time_build(
     cmd = [dbt, "build", "--exclude-resource-type", "unit_test", "--target-path", str(work / "target")]
     with open(work / f"{label}.log", "w") as log:
         started = time.time()
-        seconds, rss, code = _run(cmd, env, project, log)
+        seconds, rss, code, peak_at = _run(cmd, env, project, log)
     results = _results(work / "target" / "run_results.json")
     layer_of = _layer_of_nodes(work / "target" / "manifest.json")
     layers = []
@@ -207,9 +234,21 @@ def time_build(
     if spans:
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
         overhead = round(max(first - started, 0) + max(started + seconds - last, 0), 1)
+    # the nodes running when memory peaked (their execute phase spans the sample)
+    at_peak = sorted(
+        r["unique_id"].split(".", 2)[-1]
+        for r in results
+        for t in r.get("timing", [])
+        if peak_at
+        and t.get("name") == "execute"
+        and t.get("started_at")
+        and t.get("completed_at")
+        and _epoch(t["started_at"]) <= peak_at <= _epoch(t["completed_at"])
+    )
     build = {
         "seconds": round(seconds, 1),
         "peak_rss_gib": round(rss, 2),
+        "running_at_peak": at_peak,
         "ok": code == 0,
         "dbt_overhead_seconds": overhead,
         "layers": layers,
@@ -282,6 +321,10 @@ def _build_rows(build: dict, label: str) -> list[str]:
         f"| **{label}{failed}** | **{build['seconds']}** | | **{build['peak_rss_gib']}** |",
         f"| dbt start-up, parse and run end (no node running) | {build['dbt_overhead_seconds']} | | |",
         *[f"| layer: {r['layer']} ({r['nodes']} nodes) | | {r['node_seconds']} | |" for r in build["layers"]],
+        "",
+        "Running when the resident memory peaked (sampled twice a second): "
+        + (", ".join(f"`{n}`" for n in build.get("running_at_peak") or []) or "not sampled")
+        + ".",
     ]
 
 
