@@ -37,18 +37,22 @@ previous as (
     from {{ this }}
 ),
 
-changed_visitors as (
-    -- new, changed or re-keyed events: their current visitor
-    select identified.visitor_key
+-- one pass over both sides: an event new, changed, re-keyed or gone since the last
+-- run has no partner or another fingerprint (re-keying changes the fingerprint)
+changes as (
+    select
+        identified.visitor_key as current_visitor_key,
+        previous.visitor_key as previous_visitor_key
     from identified
-    left join previous on identified.event_id = previous.event_id
-    where previous.event_fingerprint is distinct from identified.event_fingerprint
-    union
-    -- changed, re-keyed or vanished events: the visitor they belonged to
-    select previous.visitor_key
-    from previous
-    left join identified on previous.event_id = identified.event_id
+    full outer join previous on identified.event_id = previous.event_id
     where identified.event_fingerprint is distinct from previous.event_fingerprint
+),
+
+changed_visitors as (
+    -- the event's current visitor, and the visitor it belonged to
+    select current_visitor_key as visitor_key from changes where current_visitor_key is not null
+    union
+    select previous_visitor_key as visitor_key from changes where previous_visitor_key is not null
 ),
 {% endif %}
 

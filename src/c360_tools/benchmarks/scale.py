@@ -85,8 +85,9 @@ def _reader(raw_dir: Path, table: str, fmt: str) -> str:
 
 
 def scan_floor(raw_dir: Path, fmt: str, threads: int) -> dict:
-    """Seconds for DuckDB to read every column of every raw file once (count of
-    each column forces every value to be parsed), and the rows per file."""
+    """Seconds for DuckDB to read every column of every raw file once, and the rows
+    per file. Each value is hashed: a count of a column is answered from Parquet's
+    metadata without reading a value."""
     con = duckdb.connect()
     con.execute(f"set threads = {threads}")
     rows = {}
@@ -94,8 +95,8 @@ def scan_floor(raw_dir: Path, fmt: str, threads: int) -> dict:
     for table in RAW_TABLES:
         relation = _reader(raw_dir, table, fmt)
         columns = [r[0] for r in con.execute(f"describe select * from {relation}").fetchall()]
-        counts = ", ".join(f'count("{c}")' for c in columns)
-        rows[table] = con.execute(f"select count(*), {counts} from {relation}").fetchone()[0]
+        hashes = ", ".join(f'sum(hash("{c}"))' for c in columns)
+        rows[table] = con.execute(f"select count(*), {hashes} from {relation}").fetchone()[0]
     return {"seconds": round(time.perf_counter() - start, 2), "rows": rows}
 
 
