@@ -50,9 +50,13 @@ changes as (
 
 changed_visitors as (
     -- the event's current visitor, and the visitor it belonged to
-    select current_visitor_key as visitor_key from changes where current_visitor_key is not null
+    select current_visitor_key as visitor_key
+    from changes
+    where current_visitor_key is not null
     union
-    select previous_visitor_key as visitor_key from changes where previous_visitor_key is not null
+    select previous_visitor_key as visitor_key
+    from changes
+    where previous_visitor_key is not null
 ),
 {% endif %}
 
