@@ -225,27 +225,7 @@ def time_build(
                 "slowest": _slowest(rows),
             }
         )
-    spans = [
-        (_epoch(t["started_at"]), _epoch(t["completed_at"]))
-        for r in results
-        for t in r.get("timing", [])
-        if t.get("started_at") and t.get("completed_at")
-    ]
-    overhead = None
-    if spans:
-        first, last = min(s for s, _ in spans), max(e for _, e in spans)
-        overhead = round(max(first - started, 0) + max(started + seconds - last, 0), 1)
-    # the nodes running when memory peaked (their execute phase spans the sample)
-    at_peak = sorted(
-        r["unique_id"].split(".", 2)[-1]
-        for r in results
-        for t in r.get("timing", [])
-        if peak_at
-        and t.get("name") == "execute"
-        and t.get("started_at")
-        and t.get("completed_at")
-        and _epoch(t["started_at"]) <= peak_at <= _epoch(t["completed_at"])
-    )
+    overhead, at_peak = _timing_summary(results, started, seconds, peak_at)
     build = {
         "seconds": round(seconds, 1),
         "peak_rss_gib": round(rss, 2),
@@ -256,6 +236,32 @@ def time_build(
     }
     (work / f"{label}.json").write_text(json.dumps(build, indent=2) + "\n")
     return build
+
+
+def _timing_summary(
+    results: list[dict], started: float, seconds: float, peak_at: float | None
+) -> tuple[float | None, list[str]]:
+    """From run_results: dbt's own share of a run that started at `started` (epoch
+    seconds) and took `seconds` — the wall clock before the first node's first phase
+    and after the last node's last — and the nodes whose execute phase spans
+    `peak_at`."""
+    # every timed phase of every node: (node, phase, start, end) in epoch seconds
+    phases = [
+        (r["unique_id"].split(".", 2)[-1], t.get("name"), _epoch(t["started_at"]), _epoch(t["completed_at"]))
+        for r in results
+        for t in r.get("timing", [])
+        if t.get("started_at") and t.get("completed_at")
+    ]
+    overhead = None
+    if phases:
+        first, last = min(p[2] for p in phases), max(p[3] for p in phases)
+        overhead = round(max(first - started, 0) + max(started + seconds - last, 0), 1)
+    at_peak = sorted(
+        node
+        for node, phase, start, end in phases
+        if peak_at and phase == "execute" and start <= peak_at <= end
+    )
+    return overhead, at_peak
 
 
 def _epoch(iso: str) -> float:
