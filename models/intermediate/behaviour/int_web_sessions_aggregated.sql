@@ -38,7 +38,7 @@ events as (
 ),
 
 -- one pass: the entry and exit attributes are those of the session's first and last
--- event (arg_min / arg_max by position; positions are unique within a session)
+-- event (value_at by position; positions are unique within a session)
 sessions as (
     select
         session_id,
@@ -54,11 +54,11 @@ sessions as (
         max(sessionised_at) as sessionised_at,
         min(event_at) as started_at,
         max(event_at) as ended_at,
-        {{ value_at_min('page_path', 'event_number_in_session') }} as entry_page,
-        {{ value_at_max('page_path', 'event_number_in_session') }} as exit_page,
-        {{ value_at_min('device_type', 'event_number_in_session') }} as device_type,
-        {{ value_at_min('referrer_host', 'event_number_in_session') }} as referrer_host,
-        {{ value_at_min('utm_medium', 'event_number_in_session') }} as utm_medium
+        {{ value_at('page_path', 'event_number_in_session', 'min') }} as entry_page,
+        {{ value_at('page_path', 'event_number_in_session', 'max') }} as exit_page,
+        {{ value_at('device_type', 'event_number_in_session', 'min') }} as device_type,
+        {{ value_at('referrer_host', 'event_number_in_session', 'min') }} as referrer_host,
+        {{ value_at('utm_medium', 'event_number_in_session', 'min') }} as utm_medium
     from events
     group by 1, 2
 ),
