@@ -4,7 +4,7 @@
         unique_key='visitor_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ remove_moved_web_events(ref('int_web_events_identified')) }}"],
+        post_hook=["{{ remove_moved_web_events(ref('stg_web__events')) }}"],
     )
 }}
 -- Web and app events grouped into sessions, per visitor (int_web_events_identified).
@@ -18,17 +18,26 @@
 -- last run — a new event (of any age, so late arrivals are placed correctly and
 -- sessions spanning a day boundary are rebuilt whole), a changed or removed event,
 -- or an event now resolved to another visitor (a later login identifying a device).
--- Their rows are replaced (delete+insert by visitor_key); events that moved to
--- another visitor or disappeared are deleted by the post-hook. Each visitor's
--- sessions depend only on their own events, so the result equals a full refresh
+-- Their rows are replaced (delete+insert by visitor_key); the rows of a visitor left
+-- with no event are deleted by the post-hook. Each visitor's sessions depend only on
+-- their own events, so the result equals a full refresh
 -- (tests/python/test_incremental.py builds both and compares).
+--
+-- The identified events (a view) are read in separate CTEs, each streamed: narrow, to
+-- find the changed visitors; narrow, to order the events; and whole, to join the
+-- other columns back. One shared read would be held in full as a wide intermediate
+-- result (DuckDB keeps a CTE read twice), which spilled to disk at scale.
 with
 
-identified as (
-    select * from {{ ref('int_web_events_identified') }}
+{% if is_incremental() %}
+identified_fingerprints as (
+    select
+        event_id,
+        visitor_key,
+        event_fingerprint
+    from {{ ref('int_web_events_identified') }}
 ),
 
-{% if is_incremental() %}
 previous as (
     select
         event_id,
@@ -43,7 +52,7 @@ changes as (
     select
         identified.visitor_key as current_visitor_key,
         previous.visitor_key as previous_visitor_key
-    from identified
+    from identified_fingerprints as identified
     full outer join previous on identified.event_id = previous.event_id
     where identified.event_fingerprint is distinct from previous.event_fingerprint
 ),
@@ -59,6 +68,26 @@ changed_visitors as (
     where previous_visitor_key is not null
 ),
 {% endif %}
+
+identified_order as (
+    select
+        event_id,
+        visitor_key,
+        event_at
+    from {{ ref('int_web_events_identified') }}
+),
+
+identified as (
+    select * from {{ ref('int_web_events_identified') }}
+),
+
+event_order as (
+    select identified_order.*
+    from identified_order
+    {% if is_incremental() %}
+        inner join changed_visitors on identified_order.visitor_key = changed_visitors.visitor_key
+    {% endif %}
+),
 
 events as (
     select identified.*
@@ -79,7 +108,7 @@ gaps as (
         {{ dbt.datediff('lag(event_at) over visitor_events', 'event_at', 'second') }}
             as seconds_since_previous_event,
         row_number() over visitor_events as position_in_visitor
-    from events
+    from event_order
     window visitor_events as (partition by visitor_key order by event_at, event_id)
 ),
 
@@ -124,7 +153,7 @@ final as (
         numbered.event_number_in_session,
         numbered.seconds_since_previous_event,
         events.event_fingerprint,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as sessionised_at,
+        {{ run_started_timestamp() }} as sessionised_at,
         events.event_at
     from events
     inner join numbered on events.event_id = numbered.event_id

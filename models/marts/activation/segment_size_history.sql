@@ -87,7 +87,7 @@ final as (
         coalesce(spell_counts.previous_members, 0) - coalesce(spell_counts.retained_members, 0) as exited_members,
         spell_counts.retained_members * 1.0 / nullif(spell_counts.previous_members, 0) as retention_rate,
         {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at,
+        {{ run_started_timestamp() }} as run_started_at,
         current_build.snapshot_at
     from definitions
     cross join customers

@@ -90,7 +90,7 @@ final as (
         customers,
         customers * 1.0 / sum(customers) over (partition by feature_name) as share,  -- noqa: RF04
         {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at
+        {{ run_started_timestamp() }} as run_started_at
     from counts
 )
 

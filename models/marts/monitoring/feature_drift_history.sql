@@ -85,7 +85,7 @@ final as (
         psi.psi,
         coalesce(psi.psi > {{ var('drift_psi_warning') }}, false) as is_drifting,
         {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as run_started_at
+        {{ run_started_timestamp() }} as run_started_at
     from monitored
     left join psi on monitored.feature_name = psi.feature_name
     left join previous_run on true
