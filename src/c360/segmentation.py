@@ -29,10 +29,12 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier, _tree
 
+from c360.settings import checked
+
 # Every key of the `segmentation` var (dbt_project.yml: the one place the values are
 # set; the dbt Python models receive it as config), its kind and meaning. settings()
 # requires exactly these keys.
-SETTINGS: dict[str, tuple[type, str]] = {
+SETTINGS: dict[str, tuple[object, str]] = {
     "features": (list, "model inputs: columns of int_customer_model_inputs_filled (gaps filled)"),
     "log_features": (list, "inputs log1p-transformed before standardising (counts and money)"),
     "random_state": (int, "seed of every random step"),
@@ -67,31 +69,7 @@ def _setting_error(message: str) -> ValueError:
 def settings(config: dict | None) -> dict:
     """The ``segmentation`` var checked: every key of SETTINGS present, no other,
     each of its kind, and the ranges the algorithms need. Errors name the key."""
-    config = dict(config or {})
-    unknown = sorted(set(config) - set(SETTINGS))
-    if unknown:
-        raise _setting_error(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(SETTINGS))}")
-    missing = sorted(key for key in SETTINGS if config.get(key) is None)
-    if missing:
-        raise _setting_error(f"missing key(s) {', '.join(missing)} (set them in the segmentation var)")
-    cfg = {}
-    for key, (kind, _) in SETTINGS.items():
-        value = config[key]
-        try:
-            if kind is list:
-                if isinstance(value, str) or not all(isinstance(item, str) for item in value):
-                    raise TypeError
-                cfg[key] = list(value)
-            elif kind is int:
-                if isinstance(value, bool) or float(value) != int(float(value)):
-                    raise ValueError
-                cfg[key] = int(float(value))
-            else:
-                cfg[key] = float(value)
-        except (TypeError, ValueError):
-            raise _setting_error(
-                f"{key} must be {'a list of column names' if kind is list else kind.__name__}, not {value!r}"
-            ) from None
+    cfg = checked(config, SETTINGS, "segmentation")
     _check_ranges(cfg)
     return cfg
 

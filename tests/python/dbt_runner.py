@@ -14,6 +14,8 @@ import yaml
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # the segmentation var of dbt_project.yml: the model inputs and hyperparameters
 SEGMENTATION_SETTINGS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["segmentation"]
+# the predictions var: cutoffs, horizons, model inputs and hyperparameters
+PREDICTION_SETTINGS = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]["predictions"]
 # the tools environment (scripts/setup.sh): dbt-bouncer, and DuckDB 1.x with it
 TOOLS_BIN = PROJECT_DIR / ".venv-tools" / "bin"
 

@@ -18,7 +18,13 @@ def early_build(warehouse, tmp_path_factory):
     work = tmp_path_factory.mktemp("pit")
     db = work / "early.duckdb"
     raw = Path(os.environ["C360_TEST_RAW_DIR"])
-    build_models("+customer_features", raw, db, work / "target", ["--vars", f"{{as_of_date: '{AS_OF}'}}"])
+    build_models(
+        "+customer_features +int_customer_features_at_cutoffs",
+        raw,
+        db,
+        work / "target",
+        ["--vars", f"{{as_of_date: '{AS_OF}'}}"],
+    )
     return db
 
 
@@ -69,3 +75,39 @@ def test_early_features_match_the_full_history_cut_at_the_as_of_date(early_build
     ).fetchone()[0]
     assert compared > 1000
     assert not mismatches, mismatches
+
+
+def test_prediction_features_at_a_cutoff_read_nothing_after_it(early_build):
+    """The leakage guard of the prediction models: a training cutoff of the full build
+    (2026-07-01) is the scoring cutoff of the build at AS_OF, which never sees a later
+    row; every feature of every customer in both must be the same."""
+    full = os.environ["C360_TEST_DB"]
+    con = duckdb.connect()
+    con.execute(f"attach '{early_build}' as early (read_only)")
+    con.execute(f"attach '{Path(full).resolve()}' as full_db (read_only)")
+    columns = [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where table_catalog = 'early'"
+            " and table_name = 'int_customer_features_at_cutoffs' and column_name not in"
+            " ('customer_cutoff_id', 'is_scoring_cutoff', 'is_validation_cutoff') order by ordinal_position"
+        ).fetchall()
+    ]
+    listed = ", ".join(columns)
+    early = f"select {listed} from early.int_customer_features_at_cutoffs where is_scoring_cutoff"
+    later = f"select {listed} from full_db.int_customer_features_at_cutoffs where cutoff_date = date '{AS_OF}' + 1"
+    compared = con.execute(
+        f"select count(*) from ({early}) e inner join ({later}) f using (customer_id)"
+    ).fetchone()[0]
+    differing = con.execute(
+        f"select * from (({early}) except ({later})) where customer_id in (select customer_id from ({later}))"
+    ).fetchall()
+    assert compared > 1000
+    # the full build has later purchases, so a leak would show
+    assert (
+        con.execute(
+            f"select count(*) from full_db.fct_orders where ordered_at >= date '{AS_OF}' + 1 and is_revenue"
+        ).fetchone()[0]
+        > 100
+    )
+    assert not differing, differing[:5]

@@ -26,7 +26,8 @@ rfm as (
 ),
 
 btyd as (
-    select * from {{ ref('int_customer_btyd_summarised') }}
+    select * from {{ ref('int_customer_btyd_at_cutoffs') }}
+    where is_scoring_cutoff
 ),
 
 categories as (

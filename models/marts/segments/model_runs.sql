@@ -1,6 +1,7 @@
--- What every segmentation run chose and how good it is: one row per clustering
--- candidate (K-Means and Gaussian mixtures over the k range, the DBSCAN density
--- view) and one per outlier detector, with scores, training sizes and warnings.
+-- What every model run chose and how good it is: one row per clustering candidate
+-- (K-Means and Gaussian mixtures over the k range, the DBSCAN density view), one per
+-- outlier detector, and one per prediction target's shipped model (its metrics are in
+-- model_evaluations), with scores, training sizes and warnings.
 with
 
 candidates as (
@@ -9,6 +10,54 @@ candidates as (
 
 outliers as (
     select * from {{ ref('int_customer_outliers_detected') }}
+),
+
+propensity_evaluations as (
+    select * from {{ ref('int_propensity_models_evaluated') }}
+),
+
+lifetime_value_evaluations as (
+    select * from {{ ref('int_lifetime_value_models_evaluated') }}
+),
+
+propensities as (
+    select * from {{ ref('int_customer_propensities_scored') }}
+),
+
+lifetime_values as (
+    select * from {{ ref('int_customer_lifetime_values_scored') }}
+),
+
+-- one row per shipped prediction model: its headline metric's row (ROC AUC, holdout
+-- error), or the skipped row that says why it was not fitted
+predictions as (
+    select
+        target,
+        method,
+        metric,
+        warning,
+        training_rows,
+        hyperparameters,
+        case target
+            when 'purchase' then (select count(purchase_propensity) from propensities)
+            else (select count(churn_probability) from propensities)
+        end as customers_scored
+    from propensity_evaluations
+    where is_chosen and metric in ('roc_auc', 'skipped')
+    union all
+    select
+        target,
+        method,
+        metric,
+        warning,
+        training_rows,
+        hyperparameters,
+        case method
+            when 'bg_nbd' then (select count(expected_purchase_days) from lifetime_values)
+            else (select count(expected_spend) from lifetime_values)
+        end as customers_scored
+    from lifetime_value_evaluations
+    where is_chosen and metric in ('holdout_purchase_days_mae', 'holdout_spend_mae', 'skipped')
 ),
 
 detectors as (
@@ -49,6 +98,12 @@ run_metadata as (
     from candidates
 ),
 
+prediction_metadata as (
+    select
+        md5(min(hyperparameters) || ':' || cast({{ as_of_date(ref('base_run__as_of_date')) }} as varchar)) as run_id
+    from predictions
+),
+
 unioned as (
     select
         'clustering' as step,
@@ -66,8 +121,11 @@ unioned as (
         cast(candidates.training_rows as bigint) as training_rows,
         cast(candidates.silhouette_sample_rows as bigint) as silhouette_sample_rows,
         cast(null as bigint) as customers_flagged,
-        cast(null as bigint) as customers_scored
+        cast(null as bigint) as customers_scored,
+        run_metadata.run_id,
+        run_metadata.hyperparameters
     from candidates
+    cross join run_metadata
     union all
     select
         'outliers' as step,
@@ -84,17 +142,56 @@ unioned as (
         detectors.training_rows,
         null as silhouette_sample_rows,
         detectors.flagged as customers_flagged,
-        detectors.scored as customers_scored
+        detectors.scored as customers_scored,
+        run_metadata.run_id,
+        run_metadata.hyperparameters
     from detectors
+    cross join run_metadata
+    union all
+    select
+        'predictions' as step,
+        predictions.target || ':' || predictions.method
+        || case when predictions.metric = 'skipped' then ':skipped' else '' end as algorithm,
+        null as k,
+        null as silhouette,
+        null as inertia,
+        null as bic,
+        null as aic,
+        null as noise_share,
+        null as stability_ari,
+        true as is_chosen,
+        cast(predictions.warning as varchar) as warning,
+        predictions.training_rows,
+        null as silhouette_sample_rows,
+        null as customers_flagged,
+        predictions.customers_scored,
+        prediction_metadata.run_id,
+        predictions.hyperparameters
+    from predictions
+    cross join prediction_metadata
 ),
 
 final as (
     select
-        run_metadata.run_id || ':' || unioned.step || ':' || unioned.algorithm || ':'
+        unioned.run_id || ':' || unioned.step || ':' || unioned.algorithm || ':'
         || coalesce(cast(unioned.k as varchar), '') as model_run_row_id,
-        run_metadata.run_id,
-        unioned.*,
-        run_metadata.hyperparameters,
+        unioned.run_id,
+        unioned.step,
+        unioned.algorithm,
+        unioned.k,
+        unioned.silhouette,
+        unioned.inertia,
+        unioned.bic,
+        unioned.aic,
+        unioned.noise_share,
+        unioned.stability_ari,
+        unioned.is_chosen,
+        unioned.warning,
+        unioned.training_rows,
+        unioned.silhouette_sample_rows,
+        unioned.customers_flagged,
+        unioned.customers_scored,
+        unioned.hyperparameters,
         run_metadata.as_of_date
     from unioned
     cross join run_metadata

@@ -17,7 +17,11 @@ directory with its truth, for ``dbt build`` and then ``quality --truth /tmp/febr
 ``python -m c360_tools.benchmarks linkage --db /tmp/febrl3.duckdb --truth /tmp/febrl3/_truth``
 trains the probabilistic contact matcher (c360.linkage, Splink) on the warehouse's
 contacts without labels and prints pairwise precision, recall and F1 of its groups
-against the truth across match thresholds."""
+against the truth across match thresholds.
+
+``python -m c360_tools.benchmarks predictions --db /tmp/bench100k/bench.duckdb`` prints
+the prediction models' out-of-time report (model_evaluations of a built warehouse,
+e.g. the one the scale benchmark leaves in its work directory) as Markdown."""
 
 from __future__ import annotations
 
@@ -33,12 +37,12 @@ from . import behaviour, identity, segments
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m c360_tools.benchmarks", description=__doc__)
-    parser.add_argument("command", choices=["quality", "scale", "febrl", "linkage"])
+    parser.add_argument("command", choices=["quality", "scale", "febrl", "linkage", "predictions"])
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(
         "--truth", default="data/sample/_truth", help="quality: the generator's _truth directory"
     )
-    parser.add_argument("--out", help="quality, linkage: write the figures as JSON here")
+    parser.add_argument("--out", help="quality, linkage, predictions: write the figures as JSON here")
     parser.add_argument(
         "--model",
         default="train",
@@ -115,6 +119,22 @@ def main(argv: list[str] | None = None) -> None:
                 f"  {row['threshold']:>9} {row['precision']:>9.4f} {row['recall']:>7.4f}"
                 f" {row['f1']:>7.4f} {row['pairs_matched']:>8,} {row['pairs_vetoed']:>7,}"
             )
+        if args.out:
+            Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+        return
+    if args.command == "predictions":
+        from . import predictions
+
+        if not Path(args.db).is_file():
+            raise SystemExit(f"error: no warehouse at {args.db}")
+        con = duckdb.connect(args.db, read_only=True)
+        try:
+            report = predictions.evaluate(con)
+        except duckdb.CatalogException:
+            raise SystemExit(
+                f"error: {args.db} has no model_evaluations table (build the project first)"
+            ) from None
+        print(predictions.markdown(report))
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
         return

@@ -1,0 +1,168 @@
+-- The prediction features of every customer at every cutoff (int_prediction_cutoffs),
+-- each computed from events strictly before its cutoff, so a training row sees what
+-- was known on that day and nothing later (tests/python/test_point_in_time.py). At a
+-- training cutoff the customers first seen before it; at the scoring cutoff every
+-- customer (those not yet seen have no activity: zero counts, null recencies).
+-- Counts are purchase days (two orders on one day count once), as in the BTYD summary.
+-- Identity is point in time too: an anonymous device's sessions count for its
+-- customer only at cutoffs after the device's first login (before it, nobody knew
+-- whose they were, though the identified sessions now carry the customer id).
+-- dbt.datediff renders longer than a line:
+-- noqa: disable=LT05
+with
+
+cutoffs as (
+    select * from {{ ref('int_prediction_cutoffs') }}
+),
+
+customers as (
+    select * from {{ ref('int_customers_summarised') }}
+),
+
+sales as (
+    select * from {{ ref('int_sales_filtered') }}
+    where is_revenue
+),
+
+sessions as (
+    select * from {{ ref('int_web_sessions_aggregated') }}
+    where not is_bot and customer_id is not null
+),
+
+devices as (
+    select
+        identifier_value as anonymous_id,
+        first_seen_at as identified_at
+    from {{ ref('int_identifiers_resolved') }}
+    where identifier_type = 'anonymous_id'
+),
+
+email_events as (
+    select * from {{ ref('int_email_events_identified') }}
+    where customer_id is not null and event_type in ('open', 'click')
+),
+
+population as (
+    select
+        customers.customer_id,
+        cutoffs.cutoff_date,
+        cutoffs.is_scoring_cutoff,
+        cutoffs.is_validation_cutoff,
+        {{ dbt.datediff('customers.first_seen_at', 'cutoffs.cutoff_date', 'day') }} as days_since_first_seen
+    from customers
+    cross join cutoffs
+    where cutoffs.is_scoring_cutoff or customers.first_seen_at < cutoffs.cutoff_date
+),
+
+purchase_days as (
+    select
+        customer_id,
+        sale_date,
+        sum(net_revenue_reporting) as day_revenue
+    from sales
+    group by 1, 2
+),
+
+purchases as (
+    select
+        purchase_days.customer_id,
+        cutoffs.cutoff_date,
+        count(*) as purchase_days_total,
+        count(case when {{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }} <= 30 then 1 end)
+            as purchase_days_30d,
+        count(case when {{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }} <= 90 then 1 end)
+            as purchase_days_90d,
+        count(case when {{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }} <= 365 then 1 end)
+            as purchase_days_365d,
+        sum(purchase_days.day_revenue) as revenue_total,
+        coalesce(sum(
+            case when {{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }} <= 365 then purchase_days.day_revenue end
+        ), 0) as revenue_365d,
+        min({{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }}) as days_since_last_purchase,
+        max({{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }}) as days_since_first_purchase
+    from purchase_days
+    inner join cutoffs on purchase_days.sale_date < cutoffs.cutoff_date
+    group by 1, 2
+),
+
+browsing as (
+    select
+        sessions.customer_id,
+        cutoffs.cutoff_date,
+        count(case when {{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }} <= 30 then 1 end)
+            as sessions_30d,
+        count(case when {{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }} <= 90 then 1 end)
+            as sessions_90d,
+        coalesce(sum(
+            case when {{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }} <= 30 then sessions.product_views end
+        ), 0) as product_views_30d,
+        coalesce(sum(
+            case when {{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }} <= 30 then sessions.add_to_cart_events end
+        ), 0) as add_to_cart_events_30d,
+        min({{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }}) as days_since_last_session
+    from sessions
+    -- a device identified by no login of its own (shared by several customers) has
+    -- its sessions identified event by event, by the logins in them
+    left join devices on sessions.anonymous_id = devices.anonymous_id
+    inner join cutoffs
+        on
+            sessions.started_at < cutoffs.cutoff_date
+            and (devices.identified_at is null or devices.identified_at < cutoffs.cutoff_date)
+    group by 1, 2
+),
+
+email_engagement as (
+    select
+        email_events.customer_id,
+        cutoffs.cutoff_date,
+        count(distinct case
+            when email_events.event_type = 'open'
+                and {{ dbt.datediff('email_events.event_at', 'cutoffs.cutoff_date', 'day') }} <= 90
+                then email_events.campaign_id
+        end) as email_opens_90d,
+        count(distinct case
+            when email_events.event_type = 'click'
+                and {{ dbt.datediff('email_events.event_at', 'cutoffs.cutoff_date', 'day') }} <= 90
+                then email_events.campaign_id
+        end) as email_clicks_90d,
+        min({{ dbt.datediff('email_events.event_at', 'cutoffs.cutoff_date', 'day') }}) as days_since_last_email_engagement
+    from email_events
+    inner join cutoffs on email_events.event_at < cutoffs.cutoff_date
+    group by 1, 2
+),
+
+final as (
+    select
+        population.customer_id,
+        population.cutoff_date,
+        population.is_scoring_cutoff,
+        population.is_validation_cutoff,
+        population.days_since_first_seen,
+        coalesce(purchases.purchase_days_total, 0) as purchase_days_total,
+        coalesce(purchases.purchase_days_30d, 0) as purchase_days_30d,
+        coalesce(purchases.purchase_days_90d, 0) as purchase_days_90d,
+        coalesce(purchases.purchase_days_365d, 0) as purchase_days_365d,
+        coalesce(purchases.revenue_total, 0) as revenue_total,
+        coalesce(purchases.revenue_365d, 0) as revenue_365d,
+        purchases.days_since_last_purchase,
+        purchases.days_since_first_purchase,
+        coalesce(browsing.sessions_30d, 0) as sessions_30d,
+        coalesce(browsing.sessions_90d, 0) as sessions_90d,
+        coalesce(browsing.product_views_30d, 0) as product_views_30d,
+        coalesce(browsing.add_to_cart_events_30d, 0) as add_to_cart_events_30d,
+        browsing.days_since_last_session,
+        coalesce(email_engagement.email_opens_90d, 0) as email_opens_90d,
+        coalesce(email_engagement.email_clicks_90d, 0) as email_clicks_90d,
+        email_engagement.days_since_last_email_engagement,
+        {{ dbt.concat(['population.customer_id', "':'", dbt.cast('population.cutoff_date', dbt.type_string())]) }}
+            as customer_cutoff_id
+    from population
+    left join purchases
+        on population.customer_id = purchases.customer_id and population.cutoff_date = purchases.cutoff_date
+    left join browsing
+        on population.customer_id = browsing.customer_id and population.cutoff_date = browsing.cutoff_date
+    left join email_engagement
+        on population.customer_id = email_engagement.customer_id and population.cutoff_date = email_engagement.cutoff_date
+)
+
+select * from final

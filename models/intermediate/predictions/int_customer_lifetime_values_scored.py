@@ -1,0 +1,10 @@
+"""Expected purchase days and spend per customer over the lifetime value horizon
+(c360.lifetime_value.score)."""
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    from c360.lifetime_value import score
+
+    btyd = dbt.ref("int_customer_btyd_at_cutoffs").df()
+    return score(btyd, dbt.config.get("predictions"))

@@ -1,0 +1,44 @@
+-- The evidence behind customer_predictions: every metric of the latest prediction
+-- run, out of time — the propensity models' (int_propensity_models_evaluated) and the
+-- lifetime value models' holdout check (int_lifetime_value_models_evaluated) — with
+-- the as-of date it ran at.
+with
+
+propensity_evaluations as (
+    select * from {{ ref('int_propensity_models_evaluated') }}
+),
+
+lifetime_value_evaluations as (
+    select * from {{ ref('int_lifetime_value_models_evaluated') }}
+),
+
+evaluations as (
+    select * from propensity_evaluations
+    union all
+    select * from lifetime_value_evaluations
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            'target', "':'", 'method', "':'", 'metric', "':'",
+            "coalesce(" ~ dbt.cast('bucket', dbt.type_string()) ~ ", '')", "':'", "coalesce(feature, '')",
+        ]) }} as evaluation_id,
+        {{ as_of_date(ref('base_run__as_of_date')) }} as as_of_date,
+        target,
+        method,
+        metric,
+        cast(bucket as integer) as bucket,
+        cast(feature as varchar) as feature,
+        cast(value as double) as value,
+        is_chosen,
+        training_rows,
+        validation_rows,
+        cast(validation_cutoff as date) as validation_cutoff,
+        hyperparameters,
+        -- all-null columns from Python arrive untyped
+        cast(warning as varchar) as warning
+    from evaluations
+)
+
+select * from final

@@ -1,0 +1,487 @@
+"""Purchase propensity and churn, validated out of time. Pure functions on pandas
+frames; the dbt Python models in models/intermediate/predictions are thin adapters,
+and every input and hyperparameter comes from the `predictions` var (see SETTINGS).
+
+The rows are customers at cutoffs (int_customer_features_at_cutoffs: features from
+events before the cutoff) with what they did after it (int_customer_outcomes_after_
+cutoffs). Two targets:
+
+- ``purchase``: a purchase within ``purchase_horizon_days`` of the cutoff, every customer;
+- ``churn``: no purchase within ``churn_horizon_days``, customers who bought before.
+
+For each, three scorers are compared on the validation cutoff (the latest training
+cutoff; the models never see it while being chosen or fitted):
+
+- ``gradient_boosting`` (HistGradientBoostingClassifier): its hyperparameters are
+  chosen on a time split inside the training cutoffs (fit on the earlier ones, score
+  the latest), then it is refitted on all of them with isotonic calibration;
+- ``logistic_regression``: log1p of the inputs, missing values imputed with a flag,
+  standardised (the baseline);
+- ``recency_rule``: days since the last purchase, nothing learned.
+
+The report (evaluate) holds ROC AUC, PR AUC, Brier score and log loss, lift by decile,
+a reliability table and permutation importance; gradient boosting is the model that
+ships, with a warning when it does not beat the baseline or the rule. Scoring (score)
+refits the chosen model on every labelled cutoff and scores the customers at the
+scoring cutoff.
+
+Deterministic: rows are sorted by cutoff and customer first, every random step takes
+``random_state``, training rows are sampled (``training_sample_size``) and all
+customers are scored. The fits run on one thread (threadpoolctl): the same answer
+whatever the machine's core count, and faster here, where dbt runs two models at
+once and gradient boosting's OpenMP threads would compete for the same two cores. Too few labelled rows or too few of either class: nothing is
+fitted, the report holds one ``skipped`` row per target whose warning says why, and
+the scores are null.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
+
+from c360.settings import checked
+
+SETTINGS: dict[str, tuple[object, str]] = {
+    "training_cutoffs": (int, "monthly training cutoffs; the latest validates, the others train (SQL)"),
+    "purchase_horizon_days": (int, "purchase propensity: a purchase within this many days (SQL)"),
+    "churn_horizon_days": (int, "churn: a past buyer with no purchase within this many days (SQL)"),
+    "features": (list, "model inputs: columns of int_customer_features_at_cutoffs"),
+    "random_state": (int, "seed of every random step"),
+    "training_sample_size": (int, "labelled rows a model is fitted on, per target"),
+    "gbm_learning_rates": ((list, float), "learning rates tried for gradient boosting"),
+    "gbm_max_leaf_nodes": ((list, int), "leaves per tree tried for gradient boosting"),
+    "gbm_max_iter": (int, "boosting iterations"),
+    "gbm_min_samples_leaf": (int, "fewest rows in a leaf"),
+    "logistic_c": (float, "inverse regularisation strength of the logistic baseline"),
+    "calibration_folds": (int, "folds of the isotonic calibration of gradient boosting"),
+    "importance_sample_size": (int, "validation rows the permutation importance is measured on"),
+    "importance_repeats": (int, "shuffles per feature of the permutation importance"),
+    "min_training_rows": (int, "fewer labelled training rows: nothing is fitted"),
+    "min_positives": (int, "fewer rows of either class in training or validation: nothing is fitted"),
+    "clv_holdout_days": (
+        int,
+        "lifetime value: the calibration cutoff is this long before the scoring cutoff (SQL)",
+    ),
+    "clv_horizon_days": (int, "lifetime value: expected purchases and spend over this many days"),
+    "clv_penalizer": (float, "lifetime value: L2 penalty of the BG/NBD and Gamma-Gamma fits"),
+    "min_clv_customers": (
+        int,
+        "lifetime value: fewer buyers (repeat buyers for Gamma-Gamma): nothing is fitted",
+    ),
+}
+# Keys naming the inputs or the SQL windows rather than tuning the fit.
+INPUT_KEYS = (
+    "features",
+    "training_cutoffs",
+    "purchase_horizon_days",
+    "churn_horizon_days",
+    "clv_holdout_days",
+)
+
+TARGETS = {
+    # target: (label column, population flag or None, recency rule sign, score column)
+    "purchase": ("purchased_within_purchase_horizon", None, -1.0, "purchase_propensity"),
+    "churn": ("churned_within_churn_horizon", "is_churn_eligible", 1.0, "churn_probability"),
+}
+CHOSEN = "gradient_boosting"
+METHODS = (CHOSEN, "logistic_regression", "recency_rule")
+SKIPPED = "skipped"
+DECILES = 10
+RELIABILITY_BINS = 10
+
+EVALUATION_COLUMNS = {
+    "target": "str",
+    "method": "str",
+    "metric": "str",
+    "bucket": "Int64",
+    "feature": "str",
+    "value": "float64",
+    "is_chosen": "bool",
+    "training_rows": "int64",
+    "validation_rows": "int64",
+    "validation_cutoff": "str",
+    "hyperparameters": "str",
+    "warning": "str",
+}
+
+
+def settings(config: dict | None) -> dict:
+    """The ``predictions`` var checked: every key of SETTINGS present, no other, each of
+    its kind, and the ranges the fits need. Errors name the key."""
+    cfg = checked(config, SETTINGS, "predictions")
+    if cfg["training_cutoffs"] < 3:
+        raise ValueError(
+            "predictions settings: training_cutoffs must be at least 3 (two to choose the "
+            f"hyperparameters on, one to validate), got {cfg['training_cutoffs']}"
+        )
+    if not cfg["features"] or len(set(cfg["features"])) != len(cfg["features"]):
+        raise ValueError("predictions settings: features must list each column once")
+    for key in (
+        "purchase_horizon_days",
+        "churn_horizon_days",
+        "training_sample_size",
+        "gbm_max_iter",
+        "gbm_min_samples_leaf",
+        "importance_sample_size",
+        "importance_repeats",
+        "min_training_rows",
+        "min_positives",
+    ):
+        if cfg[key] < 1:
+            raise ValueError(f"predictions settings: {key} must be at least 1, got {cfg[key]}")
+    if cfg["calibration_folds"] < 2:
+        raise ValueError(
+            f"predictions settings: calibration_folds must be at least 2, got {cfg['calibration_folds']}"
+        )
+    if cfg["logistic_c"] <= 0 or any(rate <= 0 for rate in cfg["gbm_learning_rates"]):
+        raise ValueError("predictions settings: logistic_c and gbm_learning_rates must be positive")
+    if any(leaves < 2 for leaves in cfg["gbm_max_leaf_nodes"]):
+        raise ValueError("predictions settings: gbm_max_leaf_nodes must be at least 2")
+    return cfg
+
+
+def _tuning(cfg: dict) -> dict:
+    return {k: cfg[k] for k in sorted(cfg) if k not in INPUT_KEYS and "clv" not in k}
+
+
+def labelled_rows(features: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Features at the training cutoffs with their outcomes, sorted by cutoff and
+    customer (the warehouse returns rows in any order)."""
+    training = features[~features["is_scoring_cutoff"].astype(bool)]
+    rows = training.merge(
+        outcomes[["customer_cutoff_id", *[label for label, *_ in TARGETS.values()], "is_churn_eligible"]],
+        on="customer_cutoff_id",
+        how="inner",
+        validate="one_to_one",
+    )
+    rows["cutoff_date"] = _dates(rows["cutoff_date"])
+    return rows.sort_values(["cutoff_date", "customer_id"], kind="mergesort").reset_index(drop=True)
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Dates as ISO text, whatever type the warehouse returned them as."""
+    return pd.to_datetime(values).dt.strftime("%Y-%m-%d").astype("str")
+
+
+def _population(rows: pd.DataFrame, target: str) -> tuple[pd.DataFrame, np.ndarray]:
+    label, population, *_ = TARGETS[target]
+    if population is not None:
+        rows = rows[rows[population].astype(bool)]
+    rows = rows[rows[label].notna()].reset_index(drop=True)
+    return rows, rows[label].astype(bool).to_numpy()
+
+
+def _matrix(rows: pd.DataFrame, cfg: dict) -> np.ndarray:
+    """Model inputs as floats; a missing recency (never bought, never visited) stays NaN."""
+    return rows[cfg["features"]].astype("float64").to_numpy()
+
+
+def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    return np.sort(rng.choice(n, size=size, replace=False)) if n > size else np.arange(n)
+
+
+def _gbm(cfg: dict, learning_rate: float, max_leaf_nodes: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        learning_rate=learning_rate,
+        max_leaf_nodes=max_leaf_nodes,
+        max_iter=cfg["gbm_max_iter"],
+        min_samples_leaf=cfg["gbm_min_samples_leaf"],
+        early_stopping=False,
+        random_state=cfg["random_state"],
+    )
+
+
+def _calibrated_gbm(cfg: dict, params: dict) -> CalibratedClassifierCV:
+    folds = StratifiedKFold(cfg["calibration_folds"], shuffle=True, random_state=cfg["random_state"])
+    return CalibratedClassifierCV(_gbm(cfg, **params), method="isotonic", cv=folds)
+
+
+def _signed_log(x: np.ndarray) -> np.ndarray:
+    return np.log1p(np.clip(x, 0, None))
+
+
+def _logistic(cfg: dict):
+    return make_pipeline(
+        SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
+        FunctionTransformer(_signed_log),
+        StandardScaler(),
+        LogisticRegression(C=cfg["logistic_c"], max_iter=2000),
+    )
+
+
+def _recency_scores(rows: pd.DataFrame, target: str) -> np.ndarray:
+    """The rule: the more days since the last purchase, the less likely a purchase
+    (more likely churn); a customer who never bought ranks last for purchase."""
+    sign = TARGETS[target][2]
+    days = rows["days_since_last_purchase"].astype("float64").to_numpy()
+    return sign * np.where(np.isnan(days), 1e9, days)
+
+
+def _why_not(y_train: np.ndarray, y_valid: np.ndarray, cfg: dict) -> str | None:
+    if len(y_train) < cfg["min_training_rows"]:
+        return f"skipped: {len(y_train)} labelled training rows, fewer than min_training_rows ({cfg['min_training_rows']})"
+    for name, y in (("training", y_train), ("validation", y_valid)):
+        fewest = min(int(y.sum()), int((~y).sum()))
+        if fewest < cfg["min_positives"]:
+            return f"skipped: {fewest} rows of the rarer class in {name}, fewer than min_positives ({cfg['min_positives']})"
+    return None
+
+
+def _splits(rows: pd.DataFrame) -> tuple[list[str], str | None]:
+    cutoffs = sorted(rows["cutoff_date"].unique())
+    return cutoffs[:-1], (cutoffs[-1] if cutoffs else None)
+
+
+def _decile_rates(y: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Positive rate per decile of the score, highest scores first (ties broken by
+    row order, which is sorted by customer)."""
+    order = np.argsort(-scores, kind="mergesort")
+    deciles = np.array_split(y[order], DECILES)
+    return np.array([part.mean() if len(part) else np.nan for part in deciles])
+
+
+def _metrics(y: np.ndarray, scores: np.ndarray, is_probability: bool) -> list[tuple[str, int | None, float]]:
+    base = float(y.mean())
+    rates = _decile_rates(y, scores)
+    out = [
+        ("roc_auc", None, float(roc_auc_score(y, scores))),
+        ("pr_auc", None, float(average_precision_score(y, scores))),
+        ("base_rate", None, base),
+        ("lift_top_decile", None, float(rates[0] / base)),
+    ]
+    out += [("decile_positive_rate", i + 1, float(rate)) for i, rate in enumerate(rates)]
+    if is_probability:
+        p = np.clip(scores, 1e-6, 1 - 1e-6)
+        out += [
+            ("brier_score", None, float(brier_score_loss(y, scores))),
+            ("log_loss", None, float(log_loss(y, p))),
+        ]
+        bins = np.minimum((scores * RELIABILITY_BINS).astype(int), RELIABILITY_BINS - 1)
+        for b in range(RELIABILITY_BINS):
+            inside = bins == b
+            if inside.any():
+                out += [
+                    ("reliability_rows", b + 1, float(inside.sum())),
+                    ("reliability_mean_predicted", b + 1, float(scores[inside].mean())),
+                    ("reliability_observed_rate", b + 1, float(y[inside].mean())),
+                ]
+    return out
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(records, columns=list(EVALUATION_COLUMNS))
+    return frame.astype(EVALUATION_COLUMNS)
+
+
+def _choose_parameters(x: np.ndarray, y: np.ndarray, cutoff: np.ndarray, inner_valid: str, cfg: dict):
+    """Every grid point fitted on the training cutoffs before ``inner_valid`` and scored
+    (ROC AUC) on it; the best point (first on ties, in grid order) is chosen."""
+    fit, check = cutoff != inner_valid, cutoff == inner_valid
+    results = []
+    for rate in cfg["gbm_learning_rates"]:
+        for leaves in cfg["gbm_max_leaf_nodes"]:
+            params = {"learning_rate": rate, "max_leaf_nodes": leaves}
+            if len(np.unique(y[fit])) < 2 or len(np.unique(y[check])) < 2:
+                auc = np.nan
+            else:
+                model = _gbm(cfg, **params).fit(x[fit], y[fit])
+                auc = float(roc_auc_score(y[check], model.predict_proba(x[check])[:, 1]))
+            results.append((params, auc))
+    scored = [r for r in results if not np.isnan(r[1])]
+    best = max(scored, key=lambda r: r[1])[0] if scored else results[0][0]
+    return best, results
+
+
+def _evaluate_target(rows: pd.DataFrame, target: str, cfg: dict) -> list[dict]:
+    rows, y = _population(rows, target)
+    train_cutoffs, valid_cutoff = _splits(rows)
+    is_valid = (rows["cutoff_date"] == valid_cutoff).to_numpy()
+    rng = np.random.default_rng(cfg["random_state"])
+    train_at = np.flatnonzero(~is_valid)[_sample(int((~is_valid).sum()), cfg["training_sample_size"], rng)]
+    valid_at = np.flatnonzero(is_valid)
+    common = {
+        "target": target,
+        "bucket": None,
+        "feature": None,
+        "training_rows": len(train_at),
+        "validation_rows": len(valid_at),
+        "validation_cutoff": valid_cutoff,
+    }
+    reason = (
+        _why_not(y[train_at], y[valid_at], cfg)
+        if len(train_cutoffs) >= 2
+        else (
+            f"skipped: {len(train_cutoffs)} training cutoffs with labelled rows, need 2 besides the validation cutoff"
+        )
+    )
+    if reason is not None:
+        return [
+            common
+            | {
+                "method": CHOSEN,
+                "metric": SKIPPED,
+                "value": np.nan,
+                "is_chosen": True,
+                "hyperparameters": json.dumps(_tuning(cfg)),
+                "warning": reason,
+            }
+        ]
+
+    x = _matrix(rows, cfg)
+    cutoff = rows["cutoff_date"].to_numpy()
+    params, grid = _choose_parameters(x[train_at], y[train_at], cutoff[train_at], train_cutoffs[-1], cfg)
+    records = [
+        common
+        | {
+            "method": CHOSEN,
+            "metric": "inner_validation_roc_auc",
+            "bucket": i + 1,
+            "value": auc,
+            "is_chosen": point == params,
+            "hyperparameters": json.dumps(point),
+            "warning": None,
+        }
+        for i, (point, auc) in enumerate(grid)
+    ]
+    gbm = _calibrated_gbm(cfg, params).fit(x[train_at], y[train_at])
+    logistic = _logistic(cfg).fit(x[train_at], y[train_at])
+    y_valid, x_valid = y[valid_at], x[valid_at]
+    scores = {
+        CHOSEN: gbm.predict_proba(x_valid)[:, 1],
+        "logistic_regression": logistic.predict_proba(x_valid)[:, 1],
+        "recency_rule": _recency_scores(rows.iloc[valid_at], target),
+    }
+    metrics = {m: _metrics(y_valid, s, m != "recency_rule") for m, s in scores.items()}
+    auc = {m: dict((k, v) for k, b, v in metrics[m] if b is None)["roc_auc"] for m in METHODS}
+    warnings = [
+        f"gradient boosting does not beat the {name} out of time (ROC AUC {auc[CHOSEN]:.3f} vs {auc[m]:.3f})"
+        for m, name in (("logistic_regression", "logistic baseline"), ("recency_rule", "recency rule"))
+        if auc[CHOSEN] <= auc[m]
+    ]
+    hyper = json.dumps(_tuning(cfg) | {"chosen": params})
+    for method in METHODS:
+        records += [
+            common
+            | {
+                "method": method,
+                "metric": metric,
+                "bucket": bucket,
+                "value": value,
+                "is_chosen": method == CHOSEN,
+                "hyperparameters": hyper,
+                "warning": "; ".join(warnings) if method == CHOSEN and warnings else None,
+            }
+            for metric, bucket, value in metrics[method]
+        ]
+    sample = valid_at[_sample(len(valid_at), cfg["importance_sample_size"], rng)]
+    importance = permutation_importance(
+        gbm,
+        x[sample],
+        y[sample],
+        scoring="roc_auc",
+        n_repeats=cfg["importance_repeats"],
+        random_state=cfg["random_state"],
+    )
+    records += [
+        common
+        | {
+            "method": CHOSEN,
+            "metric": "permutation_importance_roc_auc",
+            "feature": feature,
+            "value": float(mean),
+            "is_chosen": True,
+            "hyperparameters": hyper,
+            "warning": None,
+        }
+        for feature, mean in zip(cfg["features"], importance.importances_mean)
+    ]
+    return records
+
+
+def evaluate(features: pd.DataFrame, outcomes: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """The out-of-time report, one row per target x method x metric (x bucket or
+    feature): see the module docstring. The rows of the shipped model carry
+    ``is_chosen`` and, when it does not beat the baseline or the rule, a warning."""
+    cfg = settings(config)
+    rows = labelled_rows(features, outcomes)
+    with threadpool_limits(1):
+        records = [record for target in TARGETS for record in _evaluate_target(rows, target, cfg)]
+    return _frame(records)
+
+
+def model_version(evaluations: pd.DataFrame, target: str) -> str:
+    """A short, stable name of what was fitted: settings, chosen hyperparameters and the
+    validation cutoff of the target's shipped model."""
+    chosen = evaluations[
+        (evaluations["target"] == target) & evaluations["is_chosen"] & (evaluations["method"] == CHOSEN)
+    ]
+    if chosen.empty or (chosen["metric"] == SKIPPED).any():
+        return SKIPPED
+    first = chosen.sort_values(["metric", "bucket"], kind="mergesort").iloc[0]
+    text = json.dumps([target, first["hyperparameters"], first["validation_cutoff"]])
+    return f"{target}-{hashlib.md5(text.encode()).hexdigest()[:12]}"
+
+
+def _chosen_parameters(evaluations: pd.DataFrame, target: str) -> dict | None:
+    rows = evaluations[
+        (evaluations["target"] == target)
+        & (evaluations["metric"] == "inner_validation_roc_auc")
+        & evaluations["is_chosen"]
+    ]
+    return json.loads(rows["hyperparameters"].iloc[0]) if len(rows) else None
+
+
+def score(
+    features: pd.DataFrame, outcomes: pd.DataFrame, evaluations: pd.DataFrame, config: dict
+) -> pd.DataFrame:
+    """One row per customer at the scoring cutoff: the purchase propensity and (for
+    customers who bought before) the churn probability, from the chosen gradient
+    boosting refitted with calibration on every labelled cutoff; null where the
+    evaluation skipped the target."""
+    cfg = settings(config)
+    scoring = features[features["is_scoring_cutoff"].astype(bool)]
+    scoring = scoring.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
+    out = pd.DataFrame({"customer_id": scoring["customer_id"].astype("str")})
+    rows = labelled_rows(features, outcomes)
+    x_score = _matrix(scoring, cfg)
+    with threadpool_limits(1):
+        for target, column, values in _scored(rows, scoring, x_score, evaluations, cfg):
+            out[column] = values
+            out[f"{column}_model_version"] = pd.Series(
+                [model_version(evaluations, target)] * len(out), dtype="str"
+            )
+    out["cutoff_date"] = _dates(scoring["cutoff_date"]).to_numpy()
+    return out
+
+
+def _scored(
+    rows: pd.DataFrame, scoring: pd.DataFrame, x_score: np.ndarray, evaluations: pd.DataFrame, cfg: dict
+):
+    """(target, score column, scores) for each target, in TARGETS order."""
+    for target, (_, population, _, column) in TARGETS.items():
+        params = _chosen_parameters(evaluations, target)
+        values = np.full(len(scoring), np.nan)
+        if params is not None and len(scoring):
+            labelled, y = _population(rows, target)
+            rng = np.random.default_rng(cfg["random_state"])
+            at = _sample(len(labelled), cfg["training_sample_size"], rng)
+            model = _calibrated_gbm(cfg, params).fit(_matrix(labelled, cfg)[at], y[at])
+            eligible = np.ones(len(scoring), dtype=bool)
+            if population is not None:
+                eligible = (scoring["purchase_days_total"].astype("float64") > 0).to_numpy()
+            if eligible.any():
+                values[eligible] = model.predict_proba(x_score[eligible])[:, 1]
+        yield target, column, values

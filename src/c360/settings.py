@@ -1,0 +1,61 @@
+"""Checking a block of model settings (a dbt var the Python models receive as config)
+against its specification: every key present, no other, each of its kind. Shared by
+c360.segmentation and c360.predictions; each adds its own range checks."""
+
+from __future__ import annotations
+
+# A kind is int, float, list (of column names) or a tuple (list, int | float): a
+# non-empty list of numbers.
+Spec = dict[str, tuple[object, str]]
+
+
+def _convert(value, kind):
+    if kind is list:
+        if isinstance(value, str) or not all(isinstance(item, str) for item in value):
+            raise TypeError
+        return list(value)
+    if isinstance(kind, tuple):
+        if isinstance(value, str) or not len(value):
+            raise TypeError
+        return [_convert(item, kind[1]) for item in value]
+    if kind is int:
+        if isinstance(value, bool) or float(value) != int(float(value)):
+            raise ValueError
+        return int(float(value))
+    if isinstance(value, bool):
+        raise TypeError
+    return float(value)
+
+
+def _kind_name(kind) -> str:
+    if kind is list:
+        return "a list of column names"
+    if isinstance(kind, tuple):
+        return f"a non-empty list of {kind[1].__name__}"
+    return kind.__name__
+
+
+def checked(config: dict | None, spec: Spec, block: str) -> dict:
+    """``config`` with every key of ``spec`` converted to its kind; a ValueError
+    starting with ``<block> settings:`` names the first key that is unknown,
+    missing or of the wrong kind."""
+    config = dict(config or {})
+    unknown = sorted(set(config) - set(spec))
+    if unknown:
+        raise ValueError(
+            f"{block} settings: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(spec))}"
+        )
+    missing = sorted(key for key in spec if config.get(key) is None)
+    if missing:
+        raise ValueError(
+            f"{block} settings: missing key(s) {', '.join(missing)} (set them in the {block} var)"
+        )
+    out = {}
+    for key, (kind, _) in spec.items():
+        try:
+            out[key] = _convert(config[key], kind)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{block} settings: {key} must be {_kind_name(kind)}, not {config[key]!r}"
+            ) from None
+    return out
