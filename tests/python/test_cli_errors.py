@@ -21,11 +21,16 @@ CASES = [
         "no warehouse",
     ),
     (["c360.linkage", "train", "--db", "{tmp}/none.duckdb", "--out", "{tmp}/m.json"], "no warehouse"),
+    (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/none.duckdb"], "no warehouse"),
+    (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/empty.duckdb"], "no model_evaluations"),
 ]
 
 
 @pytest.mark.parametrize(("args", "message"), CASES, ids=[" ".join(a[:3]) for a, _ in CASES])
 def test_bad_input_gives_a_one_line_error(tmp_path, args, message):
+    import duckdb
+
+    duckdb.connect(str(tmp_path / "empty.duckdb")).close()  # a warehouse with no tables
     done = subprocess.run(
         [sys.executable, "-m", *(a.format(tmp=tmp_path) for a in args)],
         capture_output=True,

@@ -198,3 +198,30 @@ def test_settings_reject_unknown_missing_and_wrong_values():
     ]:
         with pytest.raises(ValueError, match=message):
             P.settings(CONFIG | bad)
+
+
+def test_the_built_warehouse_scores_every_customer_and_reports_every_model(warehouse):
+    """On the test warehouse: a prediction row per customer, churn and lifetime value
+    for exactly the past buyers, a model_runs row per shipped model, and the benchmark
+    report reads model_evaluations."""
+    from c360_tools.benchmarks import predictions as report_tool
+
+    customers, rows, churn, clv = warehouse.execute(
+        "select (select count(*) from dim_customers), count(*), count(churn_probability),"
+        " count(expected_purchase_days) from customer_predictions"
+    ).fetchone()
+    buyers = warehouse.execute("select count(*) from customer_features where orders_count > 0").fetchone()[0]
+    assert rows == customers and churn == buyers and clv == buyers
+    runs = warehouse.execute(
+        "select algorithm from model_runs where step = 'predictions' order by 1"
+    ).fetchall()
+    assert [r[0] for r in runs] == [
+        "churn:gradient_boosting",
+        "clv:bg_nbd",
+        "clv:gamma_gamma",
+        "purchase:gradient_boosting",
+    ]
+    report = report_tool.evaluate(warehouse)
+    assert set(report["targets"]) == {"purchase", "churn"} and report["clv"]["holdout_by_frequency"]
+    text = report_tool.markdown(report)
+    assert "| gradient_boosting |" in text and "#### clv" in text

@@ -116,12 +116,14 @@ email_engagement as (
         email_events.customer_id,
         cutoffs.cutoff_date,
         count(distinct case
-            when email_events.event_type = 'open'
+            when
+                email_events.event_type = 'open'
                 and {{ dbt.datediff('email_events.event_at', 'cutoffs.cutoff_date', 'day') }} <= 90
                 then email_events.campaign_id
         end) as email_opens_90d,
         count(distinct case
-            when email_events.event_type = 'click'
+            when
+                email_events.event_type = 'click'
                 and {{ dbt.datediff('email_events.event_at', 'cutoffs.cutoff_date', 'day') }} <= 90
                 then email_events.campaign_id
         end) as email_clicks_90d,

@@ -37,7 +37,7 @@ outcomes as (
     left join purchase_days
         on
             features.customer_id = purchase_days.customer_id
-            and purchase_days.sale_date >= features.cutoff_date
+            and features.cutoff_date <= purchase_days.sale_date
             and {{ dbt.datediff('features.cutoff_date', 'purchase_days.sale_date', 'day') }} < {{ settings['churn_horizon_days'] }}
     group by 1
 ),

@@ -30,7 +30,8 @@ final as (
         metric,
         cast(bucket as integer) as bucket,
         cast(feature as varchar) as feature,
-        cast(value as double) as value,
+        -- the reports' column is `value`, a keyword: published as metric_value
+        cast(value as double) as metric_value,  -- noqa: RF04
         is_chosen,
         training_rows,
         validation_rows,

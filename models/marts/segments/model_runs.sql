@@ -39,8 +39,8 @@ predictions as (
         training_rows,
         hyperparameters,
         case target
-            when 'purchase' then (select count(purchase_propensity) from propensities)
-            else (select count(churn_probability) from propensities)
+            when 'purchase' then (select count(propensities.purchase_propensity) from propensities)
+            else (select count(propensities.churn_probability) from propensities)
         end as customers_scored
     from propensity_evaluations
     where is_chosen and metric in ('roc_auc', 'skipped')
@@ -53,8 +53,8 @@ predictions as (
         training_rows,
         hyperparameters,
         case method
-            when 'bg_nbd' then (select count(expected_purchase_days) from lifetime_values)
-            else (select count(expected_spend) from lifetime_values)
+            when 'bg_nbd' then (select count(lifetime_values.expected_purchase_days) from lifetime_values)
+            else (select count(lifetime_values.expected_spend) from lifetime_values)
         end as customers_scored
     from lifetime_value_evaluations
     where is_chosen and metric in ('holdout_purchase_days_mae', 'holdout_spend_mae', 'skipped')

@@ -22,7 +22,7 @@ def _number(value) -> float | None:
 
 def evaluate(con: duckdb.DuckDBPyConnection, top_features: int = 6) -> dict:
     frame = con.execute(
-        "select target, method, metric, bucket, feature, value, is_chosen, warning, training_rows,"
+        "select target, method, metric, bucket, feature, metric_value as value, is_chosen, warning, training_rows,"
         " validation_rows, cast(validation_cutoff as varchar) as validation_cutoff,"
         " cast(as_of_date as varchar) as as_of_date"
         " from model_evaluations order by target, method, metric, bucket, feature"
