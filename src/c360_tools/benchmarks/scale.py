@@ -55,6 +55,7 @@ LAYERS = [
         ),
     ),
     ("python models", ("models/intermediate/segments/", "models/marts/segments/")),
+    ("predictions", ("models/intermediate/predictions/", "models/marts/predictions/")),
     ("activation, privacy, monitoring", None),
 ]
 
