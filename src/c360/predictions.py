@@ -41,6 +41,7 @@ import json
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -193,14 +194,31 @@ def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     return np.sort(rng.choice(n, size=size, replace=False)) if n > size else np.arange(n)
 
 
-def _gbm(cfg: dict, learning_rate: float, max_leaf_nodes: int) -> HistGradientBoostingClassifier:
-    return HistGradientBoostingClassifier(
-        learning_rate=learning_rate,
-        max_leaf_nodes=max_leaf_nodes,
-        max_iter=cfg["gbm_max_iter"],
-        min_samples_leaf=cfg["gbm_min_samples_leaf"],
-        early_stopping=False,
-        random_state=cfg["random_state"],
+class _DropEmptyColumns(TransformerMixin, BaseEstimator):
+    """Leaves out the inputs with no value at all in the rows it is fitted on (a source
+    that is absent: no web events, no email). HistGradientBoosting cannot bin such a
+    column (scikit-learn raises "window shape cannot be larger than input array
+    shape"); it carries no information, so the fit goes on without it."""
+
+    def fit(self, x, y=None):
+        self.keep_ = ~np.isnan(np.asarray(x, dtype=float)).all(axis=0)
+        return self
+
+    def transform(self, x):
+        return np.asarray(x, dtype=float)[:, self.keep_]
+
+
+def _gbm(cfg: dict, learning_rate: float, max_leaf_nodes: int):
+    return make_pipeline(
+        _DropEmptyColumns(),
+        HistGradientBoostingClassifier(
+            learning_rate=learning_rate,
+            max_leaf_nodes=max_leaf_nodes,
+            max_iter=cfg["gbm_max_iter"],
+            min_samples_leaf=cfg["gbm_min_samples_leaf"],
+            early_stopping=False,
+            random_state=cfg["random_state"],
+        ),
     )
 
 

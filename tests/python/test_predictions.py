@@ -225,3 +225,15 @@ def test_the_built_warehouse_scores_every_customer_and_reports_every_model(wareh
     assert set(report["targets"]) == {"purchase", "churn"} and report["clv"]["holdout_by_frequency"]
     text = report_tool.markdown(report)
     assert "| gradient_boosting |" in text and "#### clv" in text
+
+
+def test_an_input_with_no_value_at_all_is_left_out_of_the_fit():
+    """A source that is absent (no web events: every session recency missing) must not
+    stop the fit: gradient boosting cannot bin an all-missing column."""
+    features, outcomes = _frames(n=300, seed=5)
+    features["days_since_last_session"] = np.nan
+    evaluations = P.evaluate(features, outcomes, CONFIG)
+    assert not (evaluations["metric"] == "skipped").any()
+    importance = evaluations[evaluations["metric"] == "permutation_importance_roc_auc"]
+    assert (importance.loc[importance["feature"] == "days_since_last_session", "value"] == 0).all()
+    assert P.score(features, outcomes, evaluations, CONFIG)["purchase_propensity"].notna().all()

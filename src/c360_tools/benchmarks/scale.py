@@ -423,6 +423,11 @@ def run(
             truth=False,
         )
         generate_seconds = round(time.perf_counter() - start, 1)
+    else:
+        # reused raw data: the customers it was generated for, not the --customers default
+        manifest = raw_dir / "_manifest.json"
+        if manifest.exists():
+            customers = json.loads(manifest.read_text()).get("config", {}).get("customers", customers)
     floor = scan_floor(raw_dir, fmt, threads)
     db = work / "bench.duckdb"
     for path in (db, work / "exports"):
