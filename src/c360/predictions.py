@@ -53,7 +53,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from c360.settings import checked
+from c360.settings import at_least, checked
 
 SETTINGS: dict[str, tuple[object, str]] = {
     "training_cutoffs": (int, "monthly training cutoffs; the latest validates, the others train (SQL)"),
@@ -130,22 +130,29 @@ def settings(config: dict | None) -> dict:
         )
     if not cfg["features"] or len(set(cfg["features"])) != len(cfg["features"]):
         raise ValueError("predictions settings: features must list each column once")
-    for key in (
-        "purchase_horizon_days",
-        "churn_horizon_days",
-        "training_sample_size",
-        "gbm_max_iter",
-        "gbm_min_samples_leaf",
-        "importance_sample_size",
-        "importance_repeats",
-        "min_training_rows",
-        "min_positives",
-    ):
-        if cfg[key] < 1:
-            raise ValueError(f"predictions settings: {key} must be at least 1, got {cfg[key]}")
-    if cfg["calibration_folds"] < 2:
+    at_least(
+        cfg,
+        (
+            "purchase_horizon_days",
+            "churn_horizon_days",
+            "training_sample_size",
+            "gbm_max_iter",
+            "gbm_min_samples_leaf",
+            "importance_sample_size",
+            "importance_repeats",
+            "min_training_rows",
+            "min_positives",
+            "clv_holdout_days",
+            "clv_horizon_days",
+            "min_clv_customers",
+        ),
+        1,
+        "predictions",
+    )
+    at_least(cfg, ("calibration_folds",), 2, "predictions")
+    if cfg["clv_penalizer"] < 0:
         raise ValueError(
-            f"predictions settings: calibration_folds must be at least 2, got {cfg['calibration_folds']}"
+            f"predictions settings: clv_penalizer must not be negative, got {cfg['clv_penalizer']}"
         )
     if cfg["logistic_c"] <= 0 or any(rate <= 0 for rate in cfg["gbm_learning_rates"]):
         raise ValueError("predictions settings: logistic_c and gbm_learning_rates must be positive")

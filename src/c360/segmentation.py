@@ -29,7 +29,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier, _tree
 
-from c360.settings import checked
+from c360.settings import at_least, checked
 
 # Every key of the `segmentation` var (dbt_project.yml: the one place the values are
 # set; the dbt Python models receive it as config), its kind and meaning. settings()
@@ -91,19 +91,22 @@ def _check_ranges(cfg: dict) -> None:
         raise _setting_error(f"contamination must be in (0, 0.5), got {cfg['contamination']}")
     if not 0 < cfg["dbscan_eps_quantile"] <= 1:
         raise _setting_error(f"dbscan_eps_quantile must be in (0, 1], got {cfg['dbscan_eps_quantile']}")
-    for key in (
-        "outlier_sample_size",
-        "isolation_forest_trees",
-        "lof_neighbors",
-        "fit_sample_size",
-        "silhouette_sample_size",
-        "dbscan_sample_size",
-        "dbscan_neighbors",
-        "tree_depth",
-        "min_customers",
-    ):
-        if cfg[key] < 1:
-            raise _setting_error(f"{key} must be at least 1, got {cfg[key]}")
+    at_least(
+        cfg,
+        (
+            "outlier_sample_size",
+            "isolation_forest_trees",
+            "lof_neighbors",
+            "fit_sample_size",
+            "silhouette_sample_size",
+            "dbscan_sample_size",
+            "dbscan_neighbors",
+            "tree_depth",
+            "min_customers",
+        ),
+        1,
+        "segmentation",
+    )
     if cfg["stability_resamples"] < 0:
         raise _setting_error(f"stability_resamples must not be negative, got {cfg['stability_resamples']}")
 

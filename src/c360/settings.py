@@ -59,3 +59,10 @@ def checked(config: dict | None, spec: Spec, block: str) -> dict:
                 f"{block} settings: {key} must be {_kind_name(kind)}, not {config[key]!r}"
             ) from None
     return out
+
+
+def at_least(cfg: dict, keys, minimum: int, block: str) -> None:
+    """A ValueError naming the first of ``keys`` whose value is below ``minimum``."""
+    for key in keys:
+        if cfg[key] < minimum:
+            raise ValueError(f"{block} settings: {key} must be at least {minimum}, got {cfg[key]}")

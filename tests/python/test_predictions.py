@@ -195,6 +195,8 @@ def test_settings_reject_unknown_missing_and_wrong_values():
         ({"training_cutoffs": 2}, "at least 3"),
         ({"calibration_folds": 1}, "calibration_folds"),
         ({"features": ["a", "a"]}, "each column once"),
+        ({"clv_horizon_days": 0}, "clv_horizon_days must be at least 1"),
+        ({"clv_penalizer": -0.1}, "clv_penalizer must not be negative"),
     ]:
         with pytest.raises(ValueError, match=message):
             P.settings(CONFIG | bad)
