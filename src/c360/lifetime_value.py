@@ -29,7 +29,7 @@ from lifetimes import BetaGeoFitter, GammaGammaFitter
 from lifetimes.utils import ConvergenceError
 from scipy.special import hyp2f1
 
-from c360.predictions import EVALUATION_COLUMNS, SKIPPED, settings
+from c360.predictions import SKIPPED, evaluation_frame, iso_dates, settings
 
 TARGET = "clv"
 PURCHASES = "bg_nbd"
@@ -141,10 +141,6 @@ def _record(cfg: dict, cutoff: str, n: int, **values) -> dict:
     } | values
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records, columns=list(EVALUATION_COLUMNS)).astype(EVALUATION_COLUMNS)
-
-
 def _errors(method: str, metric: str, predicted: np.ndarray, actual: np.ndarray) -> list[tuple]:
     total = float(actual.sum())
     return [
@@ -164,11 +160,13 @@ def evaluate(btyd: pd.DataFrame, config: dict) -> pd.DataFrame:
     or parameter); see the module docstring."""
     cfg = settings(config)
     s = _summaries(btyd, scoring=False)
-    cutoff = str(pd.to_datetime(s["cutoff_date"]).dt.strftime("%Y-%m-%d").iloc[0]) if len(s) else None
+    cutoff = iso_dates(s["cutoff_date"]).iloc[0] if len(s) else None
     n = len(s)
     purchases, why = _fit_purchases(s, cfg)
     if purchases is None:
-        return _frame([_record(cfg, cutoff, n, method=PURCHASES, metric=SKIPPED, value=np.nan, warning=why)])
+        return evaluation_frame(
+            [_record(cfg, cutoff, n, method=PURCHASES, metric=SKIPPED, value=np.nan, warning=why)]
+        )
     days = cfg["clv_holdout_days"]
     predicted = _expected_purchases(purchases, s, days)
     actual = s["holdout_purchase_days"].to_numpy(float)
@@ -206,7 +204,7 @@ def evaluate(btyd: pd.DataFrame, config: dict) -> pd.DataFrame:
     spend, why = _fit_spend(s, cfg)
     if spend is None:
         records.append(_record(cfg, cutoff, n, method=SPEND, metric=SKIPPED, value=np.nan, warning=why))
-        return _frame(records)
+        return evaluation_frame(records)
     per_day = _spend_per_day(spend, s)
     actual_spend = s["holdout_revenue"].to_numpy(float)
     repeat = _repeat_buyers(s)
@@ -228,7 +226,7 @@ def evaluate(btyd: pd.DataFrame, config: dict) -> pd.DataFrame:
     records += [
         _record(cfg, cutoff, n, method=m, metric=metric, feature=f, value=v) for m, metric, _, f, v in rows
     ]
-    return _frame(records)
+    return evaluation_frame(records)
 
 
 def model_version(params: dict, cfg: dict) -> str:

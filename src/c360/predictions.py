@@ -175,11 +175,11 @@ def labelled_rows(features: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFram
         how="inner",
         validate="one_to_one",
     )
-    rows["cutoff_date"] = _dates(rows["cutoff_date"])
+    rows["cutoff_date"] = iso_dates(rows["cutoff_date"])
     return rows.sort_values(["cutoff_date", "customer_id"], kind="mergesort").reset_index(drop=True)
 
 
-def _dates(values: pd.Series) -> pd.Series:
+def iso_dates(values: pd.Series) -> pd.Series:
     """Dates as ISO text, whatever type the warehouse returned them as."""
     return pd.to_datetime(values).dt.strftime("%Y-%m-%d").astype("str")
 
@@ -306,7 +306,9 @@ def _metrics(y: np.ndarray, scores: np.ndarray, is_probability: bool) -> list[tu
     return out
 
 
-def _frame(records: list[dict]) -> pd.DataFrame:
+def evaluation_frame(records: list[dict]) -> pd.DataFrame:
+    """Report records (dicts of EVALUATION_COLUMNS) as a typed frame; also used by
+    c360.lifetime_value, whose report has the same layout."""
     frame = pd.DataFrame.from_records(records, columns=list(EVALUATION_COLUMNS))
     return frame.astype(EVALUATION_COLUMNS)
 
@@ -444,7 +446,7 @@ def evaluate(features: pd.DataFrame, outcomes: pd.DataFrame, config: dict) -> pd
     rows = labelled_rows(features, outcomes)
     with threadpool_limits(1):
         records = [record for target in TARGETS for record in _evaluate_target(rows, target, cfg)]
-    return _frame(records)
+    return evaluation_frame(records)
 
 
 def model_version(evaluations: pd.DataFrame, target: str) -> str:
@@ -488,7 +490,7 @@ def score(
             out[f"{column}_model_version"] = pd.Series(
                 [model_version(evaluations, target)] * len(out), dtype="str"
             )
-    out["cutoff_date"] = _dates(scoring["cutoff_date"]).to_numpy()
+    out["cutoff_date"] = iso_dates(scoring["cutoff_date"]).to_numpy()
     return out
 
 

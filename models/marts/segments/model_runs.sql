@@ -12,20 +12,13 @@ outliers as (
     select * from {{ ref('int_customer_outliers_detected') }}
 ),
 
-propensity_evaluations as (
-    select * from {{ ref('int_propensity_models_evaluated') }}
+-- the prediction models' report, already one table (model_evaluations), and the scores
+prediction_evaluations as (
+    select * from {{ ref('model_evaluations') }}
 ),
 
-lifetime_value_evaluations as (
-    select * from {{ ref('int_lifetime_value_models_evaluated') }}
-),
-
-propensities as (
-    select * from {{ ref('int_customer_propensities_scored') }}
-),
-
-lifetime_values as (
-    select * from {{ ref('int_customer_lifetime_values_scored') }}
+customer_predictions as (
+    select * from {{ ref('customer_predictions') }}
 ),
 
 -- one row per shipped prediction model: its headline metric's row (ROC AUC, holdout
@@ -38,26 +31,17 @@ predictions as (
         warning,
         training_rows,
         hyperparameters,
-        case target
-            when 'purchase' then (select count(propensities.purchase_propensity) from propensities)
-            else (select count(propensities.churn_probability) from propensities)
+        case
+            when target = 'purchase'
+                then (select count(customer_predictions.purchase_propensity) from customer_predictions)
+            when target = 'churn'
+                then (select count(customer_predictions.churn_probability) from customer_predictions)
+            when method = 'bg_nbd'
+                then (select count(customer_predictions.expected_purchase_days) from customer_predictions)
+            else (select count(customer_predictions.expected_spend) from customer_predictions)
         end as customers_scored
-    from propensity_evaluations
-    where is_chosen and metric in ('roc_auc', 'skipped')
-    union all
-    select
-        target,
-        method,
-        metric,
-        warning,
-        training_rows,
-        hyperparameters,
-        case method
-            when 'bg_nbd' then (select count(lifetime_values.expected_purchase_days) from lifetime_values)
-            else (select count(lifetime_values.expected_spend) from lifetime_values)
-        end as customers_scored
-    from lifetime_value_evaluations
-    where is_chosen and metric in ('holdout_purchase_days_mae', 'holdout_spend_mae', 'skipped')
+    from prediction_evaluations
+    where is_chosen and metric in ('roc_auc', 'holdout_purchase_days_mae', 'holdout_spend_mae', 'skipped')
 ),
 
 detectors as (
