@@ -57,6 +57,66 @@ def test_truth_covers_every_contact_and_order(small):
     assert set(manifest["rows"]) >= {f"_truth/{t}" for t in TRUTH_COLUMNS}
 
 
+def test_orders_follow_the_true_purchase_rates_inside_the_active_window(small):
+    """The truth's purchase process is the one the orders were drawn from: per
+    archetype, the orders counted are what rate x active days expects (a Poisson
+    total, so within four standard deviations), and none falls outside its
+    person's active window."""
+    out, _ = small
+    con = duckdb.connect()
+    rows = con.execute(f"""
+        with rates as (
+            select
+                person_id,
+                cast(active_from as timestamp) as active_from,
+                cast(active_until as timestamp) as active_until,
+                cast(order_rate_per_day as double) as rate
+            from read_csv('{out}/_truth/purchase_rates.csv', all_varchar = true)
+        ),
+        orders as (
+            select t.person_id, count(*) as orders
+            from (select distinct order_id from read_csv('{out}/orders.csv', all_varchar = true)) as o
+            inner join read_csv('{out}/_truth/orders.csv', all_varchar = true) as t using (order_id)
+            group by 1
+        )
+        select
+            p.archetype,
+            sum(r.rate * epoch(r.active_until - r.active_from) / 86400) as expected,
+            coalesce(sum(orders.orders), 0) as counted
+        from rates as r
+        inner join read_csv('{out}/_truth/persons.csv', all_varchar = true) as p using (person_id)
+        left join orders using (person_id)
+        where p.is_anomalous = 'False'
+        group by 1
+        order by 1
+    """).fetchall()
+    assert {archetype for archetype, _, _ in rows} >= {"champion", "loyal", "occasional", "lapsed"}
+    for archetype, expected, counted in rows:
+        assert abs(counted - expected) <= 4 * max(expected, 1) ** 0.5, (archetype, expected, counted)
+    # every timestamp format the generator writes, parsed back: none outside the window
+    unparsed, outside = con.execute(f"""
+        with parsed as (
+            select
+                t.person_id,
+                coalesce(
+                    try_strptime(o.order_at, ['%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y %H:%M']),
+                    try(to_timestamp(try_cast(o.order_at as bigint)))::timestamp
+                ) as order_at
+            from read_csv('{out}/orders.csv', all_varchar = true) as o
+            inner join read_csv('{out}/_truth/orders.csv', all_varchar = true) as t using (order_id)
+        )
+        select
+            count(*) filter (where order_at is null),
+            count(*) filter (
+                where order_at not between cast(r.active_from as timestamp) - interval 1 minute
+                and cast(r.active_until as timestamp)
+            )
+        from parsed
+        inner join read_csv('{out}/_truth/purchase_rates.csv', all_varchar = true) as r using (person_id)
+    """).fetchone()
+    assert unparsed == 0 and outside == 0
+
+
 def test_true_sessions_are_separated_by_more_than_thirty_minutes(small):
     """A person's generated sessions never come within 30 minutes of each other, so a
     30-minute inactivity rule can recover them exactly."""

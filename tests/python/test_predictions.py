@@ -229,6 +229,24 @@ def test_the_built_warehouse_scores_every_customer_and_reports_every_model(wareh
     assert "| gradient_boosting |" in text and "#### clv" in text
 
 
+def test_the_truth_agrees_with_the_labels_and_bounds_the_models(warehouse, sample_dir):
+    """The generator's true purchase process, scored on the test warehouse's validation
+    labels: its mean probability matches the observed rate (the labels the project
+    derives are the outcomes the generator planted), no model beats it (a model above
+    the truth would be reading the future), and the shipped model learns most of it."""
+    from c360_tools.benchmarks import predictions as report_tool
+
+    ceiling = report_tool.ceiling(warehouse, sample_dir / "_truth")
+    assert ceiling["rows_with_a_true_person"] >= 0.9 * ceiling["validation_rows"]
+    methods = report_tool.evaluate(warehouse)["targets"]
+    for target in ("purchase", "churn"):
+        entry = ceiling[target]
+        assert abs(entry["truth_mean_probability"] - entry["observed_rate"]) < 0.03, (target, entry)
+        shipped = methods[target]["methods"]["gradient_boosting"]["roc_auc"]
+        assert shipped <= entry["truth_roc_auc"] + 0.01, (target, shipped, entry)
+        assert entry["truth_roc_auc"] - shipped < 0.06, (target, shipped, entry)
+
+
 def test_an_input_with_no_value_at_all_is_left_out_of_the_fit():
     """A source that is absent (no web events: every session recency missing) must not
     stop the fit: gradient boosting cannot bin an all-missing column."""

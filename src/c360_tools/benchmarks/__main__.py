@@ -21,7 +21,10 @@ against the truth across match thresholds.
 
 ``python -m c360_tools.benchmarks predictions --db /tmp/bench100k/bench.duckdb`` prints
 the prediction models' out-of-time report (model_evaluations of a built warehouse,
-e.g. the one the scale benchmark leaves in its work directory) as Markdown."""
+e.g. the one the scale benchmark leaves in its work directory) as Markdown; with
+``--truth DIR`` (a generated warehouse's truth) it adds the truth's AUC, the ceiling.
+``python -m c360_tools.benchmarks predictions --customers 100000 --work /tmp/pred100k``
+generates the customers with their truth, builds, and writes that report there."""
 
 from __future__ import annotations
 
@@ -40,7 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("command", choices=["quality", "scale", "febrl", "linkage", "predictions"])
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(
-        "--truth", default="data/sample/_truth", help="quality: the generator's _truth directory"
+        "--truth",
+        help="quality, linkage (default data/sample/_truth), predictions (optional): the generator's _truth directory",
     )
     parser.add_argument("--out", help="quality, linkage, predictions: write the figures as JSON here")
     parser.add_argument(
@@ -49,7 +53,9 @@ def main(argv: list[str] | None = None) -> None:
         help="linkage: 'train' (train on the warehouse's own contacts, no labels), 'shipped'"
         " (the model in the package) or a model JSON file",
     )
-    parser.add_argument("--customers", type=int, default=100_000, help="scale: customers to generate")
+    parser.add_argument(
+        "--customers", type=int, default=100_000, help="scale, predictions: customers to generate"
+    )
     parser.add_argument("--raw", help="scale: raw data directory (generated there when empty)")
     parser.add_argument(
         "--format", choices=["csv", "parquet"], default="parquet", help="scale: raw file format"
@@ -69,7 +75,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="scale: build every day but the last, then time the incremental build after the last day's files",
     )
-    parser.add_argument("--work", help="scale: directory for the warehouse, logs and report")
+    parser.add_argument(
+        "--work", help="scale, predictions: directory for the generated data, warehouse, logs and report"
+    )
     parser.add_argument(
         "--dataset", default="3", help="febrl: which FEBRL dataset (1, 2, 3 or 4: 4a and 4b together)"
     )
@@ -80,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
         "--threads", type=int, default=os.cpu_count() or 2, help="scale: dbt and DuckDB threads"
     )
     args = parser.parse_args(argv)
+    if args.truth is None and args.command in ("quality", "linkage"):
+        args.truth = "data/sample/_truth"
     if args.command == "febrl":
         from . import febrl
 
@@ -125,11 +135,27 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "predictions":
         from . import predictions
 
+        if args.work:
+            try:
+                report = predictions.run(
+                    args.customers, Path(args.work).resolve(), Path.cwd(), args.threads, args.memory_limit
+                )
+            except RuntimeError as error:
+                raise SystemExit(f"error: {error}") from None
+            print(predictions.markdown(report))
+            return
         if not Path(args.db).is_file():
             raise SystemExit(f"error: no warehouse at {args.db}")
+        truth = Path(args.truth) if args.truth else None
+        if truth is not None and not any(
+            (truth / f"purchase_rates.{x}").is_file() for x in ("csv", "parquet")
+        ):
+            raise SystemExit(f"error: no purchase_rates in {truth} (generate with the truth)")
         con = duckdb.connect(args.db, read_only=True)
         try:
             report = predictions.evaluate(con)
+            if truth is not None:
+                report["ceiling"] = predictions.ceiling(con, truth)
         except duckdb.CatalogException:
             raise SystemExit(
                 f"error: {args.db} has no model_evaluations table (build the project first)"

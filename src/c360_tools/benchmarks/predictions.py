@@ -6,11 +6,27 @@ reliability table and most important inputs, and its warning; for lifetime value
 the holdout check per calibration frequency against the naive rate.
 
 ``python -m c360_tools.benchmarks predictions --db /tmp/bench100k/bench.duckdb``
+
+With the generator's truth (``--truth``), the report adds the ceiling: each person's
+true chance of the outcome (``_truth/purchase_rates``: the generator's purchase
+process, known rate and dropout date) scored against the same validation labels. No
+model of the observable history can do better than the AUC of that truth; how close
+the models come is the measure of how much of the planted signal they learn.
+
+``python -m c360_tools.benchmarks predictions --customers 100000 --work /tmp/pred100k``
+generates that many customers with their truth, builds the warehouse and writes the
+report (``report.md``, ``report.json``) into the work directory.
 """
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
+
 import duckdb
+import numpy as np
+from sklearn.metrics import roc_auc_score
 
 SUMMARY = ("roc_auc", "pr_auc", "brier_score", "log_loss", "lift_top_decile")
 SHIPPED = "gradient_boosting"
@@ -165,6 +181,8 @@ def markdown(report: dict) -> str:
             + ", ".join(f"{item['feature']} {item['roc_auc_drop']:.3f}" for item in entry["importance"]),
             "",
         ]
+    if report.get("ceiling"):
+        lines += _ceiling_markdown(report)
     if report.get("clv"):
         lines += _lifetime_value_markdown(report["clv"])
     return "\n".join(lines)
@@ -216,3 +234,146 @@ def _lifetime_value_markdown(clv: dict) -> list[str]:
         "",
     ]
     return lines
+
+
+def _truth_table(truth_dir: Path, name: str) -> str:
+    for suffix, reader in (("csv", "read_csv"), ("parquet", "read_parquet")):
+        path = truth_dir / f"{name}.{suffix}"
+        if path.is_file():
+            options = ", all_varchar = true" if suffix == "csv" else ""
+            return f"{reader}('{path}'{options})"
+    raise FileNotFoundError(f"no {name}.csv or {name}.parquet in {truth_dir}")
+
+
+def ceiling(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> dict:
+    """The truth's ROC AUC on the validation labels, per target, beside the models'.
+
+    Each customer is the person most of its identifiers belong to. The truth's
+    probability of a purchase in the horizon after the cutoff is 1 - exp(-rate x the
+    person's active days in it); of churn, exp(-rate x active days in the churn
+    horizon). The mean of those beside the observed rate checks the truth against the
+    labels the project derives (identity errors and quarantined rows move them apart).
+    """
+    t = {
+        name: _truth_table(truth_dir, name)
+        for name in ("contacts", "loyalty_ids", "anonymous_ids", "persons")
+    }
+    rates = _truth_table(truth_dir, "purchase_rates")
+    horizons = con.execute(
+        "select any_value(purchase_horizon_days), any_value(churn_horizon_days) from customer_predictions"
+    ).fetchone()
+    frame = con.execute(f"""
+        with truth_keys as (
+            select 'contact_id:' || contact_id as identifier_key, person_id from {t["contacts"]}
+            union all
+            select 'loyalty_id:' || loyalty_id, person_id from {t["loyalty_ids"]}
+            union all
+            select 'anonymous_id:' || anonymous_id, person_id from {t["anonymous_ids"]}
+            where person_id is not null
+            union all
+            select 'email:' || lower(email), person_id from {t["persons"]}
+        ),
+        person_of as (
+            select identity_map.customer_id, mode(truth_keys.person_id order by truth_keys.person_id) as person_id
+            from customer_identity_map as identity_map
+            inner join truth_keys using (identifier_key)
+            group by 1
+        ),
+        validation as (
+            select outcomes.*
+            from int_customer_outcomes_after_cutoffs as outcomes
+            inner join int_prediction_cutoffs as cutoffs using (cutoff_date)
+            where cutoffs.is_validation_cutoff
+        )
+        select
+            validation.customer_id,
+            validation.purchased_within_purchase_horizon as purchased,
+            validation.is_churn_eligible,
+            validation.churned_within_churn_horizon as churned,
+            epoch(cast(validation.cutoff_date as timestamp)) as cutoff_s,
+            epoch(cast(rates.active_from as timestamp)) as from_s,
+            epoch(cast(rates.active_until as timestamp)) as until_s,
+            cast(rates.revenue_rate_per_day as double) as rate,
+            person_of.person_id is not null as is_mapped
+        from validation
+        left join person_of using (customer_id)
+        left join {rates} as rates using (person_id)
+        order by validation.customer_id
+    """).df()
+    mapped = frame[frame["is_mapped"]]
+
+    def active_days(horizon: int) -> np.ndarray:
+        end = np.minimum(mapped["cutoff_s"] + horizon * 86_400, mapped["until_s"])
+        start = np.maximum(mapped["cutoff_s"], mapped["from_s"])
+        return np.clip(end - start, 0, None) / 86_400
+
+    buy = 1 - np.exp(-mapped["rate"].to_numpy() * active_days(horizons[0]))
+    churn = np.exp(-mapped["rate"].to_numpy() * active_days(horizons[1]))
+    eligible = mapped["is_churn_eligible"].fillna(False).to_numpy(bool)
+    out = {"validation_rows": len(frame), "rows_with_a_true_person": len(mapped)}
+    for target, truth, labels in (
+        ("purchase", buy, mapped["purchased"].to_numpy(bool)),
+        ("churn", churn[eligible], mapped["churned"].to_numpy()[eligible].astype(bool)),
+    ):
+        both = len(labels) and labels.any() and not labels.all()
+        out[target] = {
+            "rows": int(len(labels)),
+            "truth_roc_auc": round(float(roc_auc_score(labels, truth)), 4) if both else None,
+            "truth_mean_probability": round(float(truth.mean()), 4) if len(labels) else None,
+            "observed_rate": round(float(labels.mean()), 4) if len(labels) else None,
+        }
+    return out
+
+
+def _ceiling_markdown(report: dict) -> list[str]:
+    c = report["ceiling"]
+    lines = [
+        "#### Against the truth (the generator's purchase process)",
+        "",
+        f"{c['rows_with_a_true_person']:,} of {c['validation_rows']:,} validation rows belong to a known person.",
+        "",
+        "| target | rows | truth ROC AUC (ceiling) | shipped model | logistic regression | recency rule"
+        " | truth mean probability | observed rate |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for target in ("purchase", "churn"):
+        entry = c[target]
+        methods = report["targets"].get(target, {}).get("methods", {})
+        models = [methods.get(m, {}).get("roc_auc") for m in (SHIPPED, "logistic_regression", "recency_rule")]
+        lines.append(
+            f"| {target} | {entry['rows']:,} | {_cell(entry['truth_roc_auc'])} | "
+            + " | ".join(_cell(v) for v in models)
+            + f" | {_cell(entry['truth_mean_probability'])} | {_cell(entry['observed_rate'])} |"
+        )
+    return [*lines, ""]
+
+
+def run(customers: int, work: Path, project: Path, threads: int, memory_limit: str | None = None) -> dict:
+    """Generate ``customers`` with their truth, build the warehouse, report against the truth."""
+    from c360_tools.datagen import GeneratorConfig, generate
+
+    from . import scale
+
+    work.mkdir(parents=True, exist_ok=True)
+    raw = work / "raw"
+    generate_seconds = None
+    if not (raw / "_truth" / "purchase_rates.csv").is_file():
+        started = time.perf_counter()
+        generate(str(raw), GeneratorConfig(customers=customers), fmt="csv", truth=True, log=lambda _: None)
+        generate_seconds = round(time.perf_counter() - started, 1)
+    db = work / "warehouse.duckdb"
+    db.unlink(missing_ok=True)
+    build = scale.time_build(project, raw, "csv", db, work, threads, memory_limit)
+    if not build["ok"]:
+        raise RuntimeError(f"dbt build failed: see {work / 'dbt_build.log'}")
+    con = duckdb.connect(str(db), read_only=True)
+    report = {
+        "customers": customers,
+        "generate_seconds": generate_seconds,
+        "build_seconds": build["seconds"],
+        **evaluate(con),
+    }
+    report["ceiling"] = ceiling(con, raw / "_truth")
+    (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (work / "report.md").write_text(markdown(report) + "\n")
+    return report

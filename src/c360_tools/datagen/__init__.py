@@ -112,6 +112,7 @@ def generate(
             tw["event_sessions"].write(t_events)
             tw["orders"].write(t_orders)
             tw["pos_transactions"].write(t_pos)
+            tw["purchase_rates"].write(g.purchase_truth(p))
         log(f"chunk {chunk}: {first + n:,}/{cfg.customers:,} customers")
 
     counts = {}

@@ -36,16 +36,45 @@ DAY = 86_400
 MINUTE = 60
 
 # Behaviour of each archetype: the structure segmentation models should recover.
+# orders, sessions and pos are rates per 365 days of activity (lapsed people are active
+# for 90 days only, so theirs are four times what they do in all).
 ARCHETYPES = {
     #                 share  orders  aov   sessions pos  discount open  categories
     "champion": (0.10, 14.0, 1.6, 30.0, 6.0, 0.10, 0.55, ["electronics", "home"]),
     "loyal": (0.20, 7.0, 1.0, 18.0, 3.0, 0.12, 0.40, ["home", "sports", "books"]),
     "deal_seeker": (0.20, 6.0, 0.6, 15.0, 1.0, 0.75, 0.45, ["grocery", "fashion", "beauty"]),
     "occasional": (0.25, 2.0, 0.9, 7.0, 1.0, 0.20, 0.20, list(V.CATEGORIES)),
-    "lapsed": (0.15, 1.0, 0.8, 2.0, 0.2, 0.20, 0.05, list(V.CATEGORIES)),
+    "lapsed": (0.15, 6.0, 0.8, 8.0, 0.8, 0.20, 0.05, list(V.CATEGORIES)),
     "browser": (0.10, 0.0, 1.0, 20.0, 0.0, 0.00, 0.25, ["electronics", "fashion", "toys"]),
 }
 ARCHETYPE_NAMES = list(ARCHETYPES)
+# the numeric columns of ARCHETYPES (orders .. open), one row per archetype
+ARCHETYPE_RATES = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
+# Mean days from signup until a person stops buying, browsing and opening email
+# (exponential; lapsed people stop after exactly 90 days).
+LIFETIME_DAYS = {
+    "champion": 3000.0,
+    "loyal": 2000.0,
+    "deal_seeker": 800.0,
+    "occasional": 500.0,
+    "lapsed": 90.0,
+    "browser": 1000.0,
+}
+# Order statuses and their shares; completed and shipped orders are revenue.
+ORDER_STATUSES = {
+    "completed": 0.80,
+    "shipped": 0.05,
+    "cancelled": 0.06,
+    "refunded": 0.05,
+    "returned": 0.02,
+    "pending": 0.02,
+}
+REVENUE_STATUSES = ("completed", "shipped")
+# Shares of rows written with an invalid amount (negative, or absurdly large for orders):
+# quarantined by the project, so never a purchase.
+ORDER_BAD_AMOUNT_SHARE = 0.004
+POS_BAD_AMOUNT_SHARE = 0.003
+POS_CARD_SCANNED_SHARE = 0.75
 FX_FROM_GBP = {"GBP": 1.0, "USD": 1.27, "EUR": 1.17}
 
 RAW_COLUMNS = {
@@ -114,6 +143,15 @@ TRUTH_COLUMNS = {
     "event_sessions": ["event_id", "session_id"],
     "orders": ["order_id", "person_id"],
     "pos_transactions": ["transaction_id", "person_id"],
+    "purchase_rates": [
+        "person_id",
+        "active_from",
+        "active_until",
+        "engagement",
+        "order_rate_per_day",
+        "pos_rate_per_day",
+        "revenue_rate_per_day",
+    ],
 }
 
 
@@ -276,6 +314,11 @@ def _case_variant(rng: np.random.Generator, text: str) -> str:
     return text.replace(" ", "  ")
 
 
+def _active_days(p: dict) -> np.ndarray:
+    """Days from each person's signup to the end of their activity."""
+    return (p["act_end"] - p["signup"]) / DAY
+
+
 def _group_starts(counts: np.ndarray) -> np.ndarray:
     """Index of the first element of each group in a repeat(counts) layout."""
     return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
@@ -369,10 +412,20 @@ class ChunkGenerator:
 
         # Activity window: lapsed people were active only early on.
         signup = rng.integers(cfg.start_ts, cfg.end_ts - 30 * DAY, n)
-        act_end = np.full(n, cfg.end_ts)
         lapsed = arche == ARCHETYPE_NAMES.index("lapsed")
         signup[lapsed] = rng.integers(cfg.start_ts, cfg.end_ts - 500 * DAY, int(lapsed.sum()))
-        act_end[lapsed] = signup[lapsed] + 90 * DAY
+
+        # The purchase process, a Pareto/NBD: while active a person buys (online and in
+        # store), browses and opens email at constant rates; activity ends at an
+        # exponential dropout time. One engagement level per person scales all of these
+        # rates, and a second one buying alone, so browsing and email say something
+        # about buying. Drawn from their own stream: the contacts stay as they were.
+        life = np.random.default_rng([cfg.seed, self.chunk, 3])
+        engagement = life.gamma(2.0, 0.5, n)
+        buying = engagement * life.gamma(3.0, 1 / 3, n)
+        lifetime_days = life.exponential(np.array(list(LIFETIME_DAYS.values()))[arche])
+        lifetime_days[lapsed] = LIFETIME_DAYS["lapsed"]
+        act_end = np.minimum(signup + (lifetime_days * DAY).astype(np.int64), cfg.end_ts)
 
         is_browser = arche == ARCHETYPE_NAMES.index("browser")
         anomalous = (rng.random(n) < 0.01) & ~is_browser
@@ -403,6 +456,8 @@ class ChunkGenerator:
             loyalty=loyalty,
             signup=signup,
             act_end=act_end,
+            engagement=engagement,
+            buying=buying,
             anomaly_type=anomaly_type,
             fav=fav,
             has_contact=has_contact,
@@ -606,24 +661,17 @@ class ChunkGenerator:
     # -- orders, items, POS ---------------------------------------------------
     def orders(self, p: dict, primary: np.ndarray) -> tuple[dict, dict, dict]:
         rng, n = self.rng, self.n
-        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
-        mean_orders, aov = params[p["arche"], 0] * self.cfg.orders_scale, params[p["arche"], 1]
+        params = ARCHETYPE_RATES
+        aov = params[p["arche"], 1]
         discount_p = params[p["arche"], 4]
-        n_orders = rng.poisson(mean_orders)
-        lapsed = p["arche"] == ARCHETYPE_NAMES.index("lapsed")
-        n_orders[lapsed] = 1
-        hyper = p["anomaly_type"] == "hyperactive"
-        n_orders[hyper] = n_orders[hyper] * 6 + 10
         spender = p["anomaly_type"] == "extreme_spender"
-        n_orders[spender] = np.maximum(n_orders[spender], 2)
+        # a Poisson process on the active days: a Poisson count, spread uniformly
+        n_orders = rng.poisson(self.order_rates(p) * _active_days(p))
 
         buyer = np.repeat(np.arange(n), n_orders)
         m = len(buyer)
         span = p["act_end"][buyer] - p["signup"][buyer]
-        champion = p["arche"][buyer] == ARCHETYPE_NAMES.index("champion")
-        u = rng.random(m)
-        u = np.where(champion, u**0.5, u)  # champions buy more recently
-        order_ts = p["signup"][buyer] + (u * span).astype(np.int64)
+        order_ts = p["signup"][buyer] + (rng.random(m) * span).astype(np.int64)
         order_no = (self.chunk * 10**9) + np.arange(m)
         order_id = opaque_ids("O", order_no, 10)
         currency = np.array([V.COUNTRY_CURRENCY[c] for c in p["country"][buyer]], dtype=object)
@@ -648,11 +696,7 @@ class ChunkGenerator:
         line_net = unit_price * qty - discount
         total = np.round(np.bincount(line_order, weights=line_net, minlength=m), 2)
 
-        status = rng.choice(
-            ["completed", "shipped", "cancelled", "refunded", "returned", "pending"],
-            size=m,
-            p=[0.80, 0.05, 0.06, 0.05, 0.02, 0.02],
-        )
+        status = rng.choice(list(ORDER_STATUSES), size=m, p=list(ORDER_STATUSES.values()))
         channel = rng.choice(["web", "app"], size=m, p=[0.7, 0.3])
         as_contact = (rng.random(m) < 0.75) & (primary[buyer] != None)  # noqa: E711
         guest_email = p["email"][buyer].copy()
@@ -662,8 +706,9 @@ class ChunkGenerator:
 
         total_str = np.char.mod("%.2f", total).astype(object)
         r = rng.random(m)
-        total_str[r < 0.003] = np.char.mod("%.2f", -total[r < 0.003]).astype(object)
-        total_str[(r >= 0.003) & (r < 0.004)] = "9999999.99"
+        negative = r < ORDER_BAD_AMOUNT_SHARE * 0.75
+        total_str[negative] = np.char.mod("%.2f", -total[negative]).astype(object)
+        total_str[~negative & (r < ORDER_BAD_AMOUNT_SHARE)] = "9999999.99"
         orders = {
             "order_id": order_id,
             "customer_ref": customer_ref,
@@ -688,6 +733,45 @@ class ChunkGenerator:
         truth = {"order_id": order_id, "person_id": p["person_id"][buyer]}
         return self._resend(orders, 0.01), self._resend(items, 0.005), truth
 
+    def order_rates(self, p: dict) -> np.ndarray:
+        """Web and app orders per active day of each person (before statuses and bad rows)."""
+        params = ARCHETYPE_RATES
+        rate = params[p["arche"], 0] * self.cfg.orders_scale / 365 * p["buying"]
+        days = np.maximum(_active_days(p), 1.0)
+        hyper = p["anomaly_type"] == "hyperactive"
+        rate[hyper] = rate[hyper] * 6 + 10 / days[hyper]
+        spender = p["anomaly_type"] == "extreme_spender"
+        rate[spender] = np.maximum(rate[spender], 2 / days[spender])
+        return rate
+
+    def pos_rates(self, p: dict) -> np.ndarray:
+        """In-store transactions per active day of each person."""
+        params = ARCHETYPE_RATES
+        return params[p["arche"], 3] / 365 * p["buying"]
+
+    def purchase_truth(self, p: dict) -> dict:
+        """Each person's true purchase process: active window and rates per day.
+
+        ``revenue_rate_per_day`` counts only what the project can see as a purchase of
+        the person: orders with a revenue status and a valid amount, and in-store
+        transactions with a valid amount whose loyalty card was scanned. The chance of
+        at least one purchase in a window is 1 - exp(-rate * active days in it).
+        """
+        revenue_share = sum(ORDER_STATUSES[s] for s in REVENUE_STATUSES) * (1 - ORDER_BAD_AMOUNT_SHARE)
+        pos_seen = (p["loyalty"] != None) * POS_CARD_SCANNED_SHARE * (1 - POS_BAD_AMOUNT_SHARE)  # noqa: E711
+        orders, pos = self.order_rates(p), self.pos_rates(p)
+        return {
+            "person_id": p["person_id"],
+            "active_from": strftime(p["signup"], TS_ISO_Z),
+            "active_until": strftime(p["act_end"], TS_ISO_Z),
+            "engagement": np.char.mod("%.6f", p["engagement"]).astype(object),
+            "order_rate_per_day": np.char.mod("%.8f", orders).astype(object),
+            "pos_rate_per_day": np.char.mod("%.8f", pos).astype(object),
+            "revenue_rate_per_day": np.char.mod("%.8f", orders * revenue_share + pos * pos_seen).astype(
+                object
+            ),
+        }
+
     def _pick_products(self, fav: np.ndarray) -> np.ndarray:
         rng = self.rng
         cats = np.where(rng.random(len(fav)) < 0.6, fav, rng.choice(V.CATEGORIES, len(fav)))
@@ -700,8 +784,8 @@ class ChunkGenerator:
 
     def pos(self, p: dict) -> tuple[dict, dict]:
         rng, n = self.rng, self.n
-        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
-        n_tx = rng.poisson(params[p["arche"], 3])
+        params = ARCHETYPE_RATES
+        n_tx = rng.poisson(self.pos_rates(p) * _active_days(p))
         shopper = np.repeat(np.arange(n), n_tx)
         m = len(shopper)
         span = p["act_end"][shopper] - p["signup"][shopper]
@@ -709,11 +793,11 @@ class ChunkGenerator:
         ts = ts - ts % 60 + rng.integers(0, 60, m)
         amount = np.round(rng.lognormal(np.log(35), 0.6, m) * params[p["arche"][shopper], 1], 2)
         currency = np.array([V.COUNTRY_CURRENCY[c] for c in p["country"][shopper]], dtype=object)
-        scanned = rng.random(m) < 0.75
+        scanned = rng.random(m) < POS_CARD_SCANNED_SHARE
         loyalty = np.where(scanned, p["loyalty"][shopper], None)
         tx_id = opaque_ids("T", self.chunk * 10**9 + np.arange(m), 10)
         amount_str = np.char.mod("%.2f", amount).astype(object)
-        neg = rng.random(m) < 0.003
+        neg = rng.random(m) < POS_BAD_AMOUNT_SHARE
         amount_str[neg] = np.char.mod("%.2f", -amount[neg]).astype(object)
         rows = {
             "transaction_id": tx_id,
@@ -729,9 +813,10 @@ class ChunkGenerator:
     # -- web events -----------------------------------------------------------
     def web(self, p: dict, primary: np.ndarray) -> tuple[dict, dict, dict]:
         rng, n, cfg = self.rng, self.n, self.cfg
-        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
-        n_sess = rng.poisson(params[p["arche"], 2])
-        n_sess[p["anomaly_type"] == "hyperactive"] *= 4
+        params = ARCHETYPE_RATES
+        sess_rate = params[p["arche"], 2] / 365 * p["engagement"]
+        sess_rate[p["anomaly_type"] == "hyperactive"] *= 4
+        n_sess = rng.poisson(sess_rate * _active_days(p))
 
         # devices (anonymous ids) per person, plus visitors who never identify
         n_dev = 1 + rng.binomial(2, 0.3, n)
@@ -903,7 +988,7 @@ class ChunkGenerator:
     # -- email, consent, erasure ---------------------------------------------
     def email(self, p: dict) -> dict:
         rng, n, cfg = self.rng, self.n, self.cfg
-        params = np.array([ARCHETYPES[a][1:7] for a in ARCHETYPE_NAMES])
+        params = ARCHETYPE_RATES
         n_send = rng.poisson(6, n)
         who = np.repeat(np.arange(n), n_send)
         m = len(who)
@@ -913,7 +998,9 @@ class ChunkGenerator:
         keep = sent_ts >= p["signup"][who]
         who, campaign, sent_ts = who[keep], campaign[keep], sent_ts[keep]
         m = len(who)
-        open_p = params[p["arche"][who], 5]
+        # engaged people open more; after their dropout a person rarely opens at all
+        open_p = np.minimum(params[p["arche"][who], 5] * np.sqrt(p["engagement"][who]), 0.95)
+        open_p = np.where(sent_ts <= p["act_end"][who], open_p, open_p * 0.1)
         bounced = rng.random(m) < 0.01
         opened = ~bounced & (rng.random(m) < open_p)
         clicked = opened & (rng.random(m) < 0.35)
