@@ -14,5 +14,6 @@
         'consent_records': ('base_privacy__consent_records', 'stg_privacy__consent_records'),
         'erasure_requests': ('base_privacy__erasure_requests', 'stg_privacy__erasure_requests'),
         'fx_rates': ('base_fx__rates', 'stg_fx__rates'),
+        'experiment_assignments': ('base_experiments__assignments', 'stg_experiments__assignments'),
     }) }}
 {% endmacro %}

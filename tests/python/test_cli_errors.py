@@ -22,7 +22,14 @@ CASES = [
     ),
     (["c360.linkage", "train", "--db", "{tmp}/none.duckdb", "--out", "{tmp}/m.json"], "no warehouse"),
     (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/none.duckdb"], "no warehouse"),
-    (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/empty.duckdb"], "no model_evaluations"),
+    (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/empty.duckdb"], "not a built warehouse"),
+    (["c360_tools.benchmarks", "experiments", "--db", "{tmp}/empty.duckdb"], "needs --truth"),
+    (
+        ["c360_tools.benchmarks", "experiments", "--db", "{tmp}/empty.duckdb", "--truth", "{tmp}"],
+        "no experiment_assignments",
+    ),
+    (["c360.experiments", "plan", "--baseline", "1.5", "--relative-lift", "0.1"], "between 0 and 1"),
+    (["c360.experiments", "plan", "--baseline", "abc", "--relative-lift", "0.1"], "invalid float value"),
 ]
 
 

@@ -17,6 +17,7 @@ CLEAN_MODELS = {
     "email_events": ("stg_email__events", "email_event_id"),
     "pos_transactions": ("stg_pos__transactions", "transaction_id"),
     "products": ("stg_shop__products", "product_id"),
+    "experiment_assignments": ("stg_experiments__assignments", "experiment_id"),
 }
 
 
@@ -46,7 +47,7 @@ def test_every_raw_table_reconciles(warehouse):
         "select source_table, raw_rows, clean_rows, quarantined_rows, duplicate_rows_removed"
         " from raw_row_reconciliation"
     ).fetchall()
-    assert len(rows) == 10  # nine raw tables and the optional fx_rates
+    assert len(rows) == 11  # nine raw tables and the optional fx_rates and experiment_assignments
     for table, raw, clean, quarantined, duplicates in rows:
         assert raw == clean + quarantined + duplicates, table
 

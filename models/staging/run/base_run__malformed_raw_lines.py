@@ -20,7 +20,7 @@ def model(dbt, session):
         "erasure_requests": dbt.source("privacy", "erasure_requests"),
     }
     # optional raw tables: no dbt.source() call, which would read a file that may not exist
-    optional_tables = ["fx_rates"]
+    optional_tables = ["fx_rates", "experiment_assignments"]
     return malformed_lines(
         session, dbt.config.get("raw_dir"), sorted([*raw_tables, *optional_tables]), dbt.config.get("raw_format")
     )

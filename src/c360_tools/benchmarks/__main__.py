@@ -24,7 +24,12 @@ the prediction models' out-of-time report (model_evaluations of a built warehous
 e.g. the one the scale benchmark leaves in its work directory) as Markdown; with
 ``--truth DIR`` (a generated warehouse's truth) it adds the truth's AUC, the ceiling.
 ``python -m c360_tools.benchmarks predictions --customers 100000 --work /tmp/pred100k``
-generates the customers with their truth, builds, and writes that report there."""
+generates the customers with their truth, builds, and writes that report there
+(``predictions.md``, ``predictions.json``; the raw data is reused when present).
+
+``python -m c360_tools.benchmarks experiments --db WAREHOUSE --truth DIR`` (or
+``--customers N --work DIR``, as above) prints the experiment readout beside the effects
+the generator planted: true lift inside the interval, broken split flagged."""
 
 from __future__ import annotations
 
@@ -40,7 +45,9 @@ from . import behaviour, identity, segments
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m c360_tools.benchmarks", description=__doc__)
-    parser.add_argument("command", choices=["quality", "scale", "febrl", "linkage", "predictions"])
+    parser.add_argument(
+        "command", choices=["quality", "scale", "febrl", "linkage", "predictions", "experiments"]
+    )
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(
         "--truth",
@@ -132,35 +139,47 @@ def main(argv: list[str] | None = None) -> None:
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
         return
-    if args.command == "predictions":
-        from . import predictions
+    if args.command in ("predictions", "experiments"):
+        from . import experiments, predictions
 
+        built = {}
         if args.work:
+            from . import scale
+
             try:
-                report = predictions.run(
+                built = scale.generated_warehouse(
                     args.customers, Path(args.work).resolve(), Path.cwd(), args.threads, args.memory_limit
                 )
             except RuntimeError as error:
                 raise SystemExit(f"error: {error}") from None
-            print(predictions.markdown(report))
-            return
+            args.db, args.truth = str(built["db"]), str(built["truth"])
         if not Path(args.db).is_file():
             raise SystemExit(f"error: no warehouse at {args.db}")
         truth = Path(args.truth) if args.truth else None
-        if truth is not None and not any(
-            (truth / f"purchase_rates.{x}").is_file() for x in ("csv", "parquet")
-        ):
-            raise SystemExit(f"error: no purchase_rates in {truth} (generate with the truth)")
+        needed = "purchase_rates" if args.command == "predictions" else "experiment_assignments"
+        if truth is not None and not any((truth / f"{needed}.{x}").is_file() for x in ("csv", "parquet")):
+            raise SystemExit(f"error: no {needed} in {truth} (generate with the truth)")
+        if args.command == "experiments" and truth is None:
+            raise SystemExit("error: experiments needs --truth DIR (the generator's _truth) or --work DIR")
         con = duckdb.connect(args.db, read_only=True)
         try:
-            report = predictions.evaluate(con)
-            if truth is not None:
-                report["ceiling"] = predictions.ceiling(con, truth)
-        except duckdb.CatalogException:
+            if args.command == "predictions":
+                report = predictions.evaluate(con)
+                if truth is not None:
+                    report["ceiling"] = predictions.ceiling(con, truth)
+                text = predictions.markdown(report)
+            else:
+                report = experiments.evaluate(con, truth)
+                text = experiments.markdown(report)
+        except duckdb.CatalogException as error:
             raise SystemExit(
-                f"error: {args.db} has no model_evaluations table (build the project first)"
+                f"error: {args.db} is not a built warehouse ({str(error).splitlines()[0]})"
             ) from None
-        print(predictions.markdown(report))
+        report = {**{k: v for k, v in built.items() if k not in ("db", "truth")}, **report}
+        print(text)
+        if args.work:
+            Path(args.work, f"{args.command}.md").write_text(text + "\n")
+            Path(args.work, f"{args.command}.json").write_text(json.dumps(report, indent=2) + "\n")
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
         return

@@ -15,13 +15,11 @@ the models come is the measure of how much of the planted signal they learn.
 
 ``python -m c360_tools.benchmarks predictions --customers 100000 --work /tmp/pred100k``
 generates that many customers with their truth, builds the warehouse and writes the
-report (``report.md``, ``report.json``) into the work directory.
+report (``predictions.md``, ``predictions.json``) into the work directory.
 """
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 import duckdb
@@ -346,34 +344,3 @@ def _ceiling_markdown(report: dict) -> list[str]:
             + f" | {_cell(entry['truth_mean_probability'])} | {_cell(entry['observed_rate'])} |"
         )
     return [*lines, ""]
-
-
-def run(customers: int, work: Path, project: Path, threads: int, memory_limit: str | None = None) -> dict:
-    """Generate ``customers`` with their truth, build the warehouse, report against the truth."""
-    from c360_tools.datagen import GeneratorConfig, generate
-
-    from . import scale
-
-    work.mkdir(parents=True, exist_ok=True)
-    raw = work / "raw"
-    generate_seconds = None
-    if not (raw / "_truth" / "purchase_rates.csv").is_file():
-        started = time.perf_counter()
-        generate(str(raw), GeneratorConfig(customers=customers), fmt="csv", truth=True, log=lambda _: None)
-        generate_seconds = round(time.perf_counter() - started, 1)
-    db = work / "warehouse.duckdb"
-    db.unlink(missing_ok=True)
-    build = scale.time_build(project, raw, "csv", db, work, threads, memory_limit)
-    if not build["ok"]:
-        raise RuntimeError(f"dbt build failed: see {work / 'dbt_build.log'}")
-    con = duckdb.connect(str(db), read_only=True)
-    report = {
-        "customers": customers,
-        "generate_seconds": generate_seconds,
-        "build_seconds": build["seconds"],
-        **evaluate(con),
-    }
-    report["ceiling"] = ceiling(con, raw / "_truth")
-    (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    (work / "report.md").write_text(markdown(report) + "\n")
-    return report

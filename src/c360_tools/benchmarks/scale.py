@@ -464,3 +464,30 @@ def run(
     (work / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     (work / "report.md").write_text(markdown(report))
     return report
+
+
+def generated_warehouse(
+    customers: int, work: Path, project: Path, threads: int, memory_limit: str | None = None
+) -> dict:
+    """Generate ``customers`` with their truth into ``work/raw`` (unless it is there)
+    and build ``work/warehouse.duckdb`` from it: for the reports that compare a
+    warehouse with the truth (predictions, experiments)."""
+    work.mkdir(parents=True, exist_ok=True)
+    raw = work / "raw"
+    generate_seconds = None
+    if not (raw / "_manifest.json").is_file():
+        started = time.perf_counter()
+        generate(str(raw), GeneratorConfig(customers=customers), fmt="csv", truth=True, log=lambda _: None)
+        generate_seconds = round(time.perf_counter() - started, 1)
+    db = work / "warehouse.duckdb"
+    db.unlink(missing_ok=True)
+    build = time_build(project, raw, "csv", db, work, threads, memory_limit)
+    if not build["ok"]:
+        raise RuntimeError(f"dbt build failed: see {work / 'dbt_build.log'}")
+    return {
+        "customers": json.loads((raw / "_manifest.json").read_text())["config"]["customers"],
+        "db": db,
+        "truth": raw / "_truth",
+        "generate_seconds": generate_seconds,
+        "build_seconds": build["seconds"],
+    }

@@ -70,6 +70,34 @@ ORDER_STATUSES = {
     "pending": 0.02,
 }
 REVENUE_STATUSES = ("completed", "shipped")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """An A/B test the generator runs, with its true effect."""
+
+    experiment_id: str
+    days_before_end: int  # the experiment starts this many days before the end date
+    split: dict  # variant -> planned share of assignments (the first is the control)
+    uplift_per_day: dict  # variant -> web/app orders per day added in the outcome window
+    lost_share: dict  # variant -> share of its assignment rows that never reach the export
+
+
+# Experiments start long before the prediction cutoffs, so the uplift they plant does not
+# touch the purchase process the prediction benchmark scores against.
+EXPERIMENTS = (
+    Experiment("EXP-checkout-redesign", 480, {"control": 0.5, "treatment": 0.5}, {"treatment": 0.006}, {}),
+    Experiment("EXP-subject-lines", 470, {"control": 0.5, "variant_b": 0.5}, {}, {}),
+    # broken: two in five of the treatment's assignments were lost by the logging
+    Experiment(
+        "EXP-free-delivery", 460, {"control": 0.5, "treatment": 0.5}, {"treatment": 0.004}, {"treatment": 0.4}
+    ),
+)
+EXPERIMENT_ENROLMENT_DAYS = 14  # assignments spread over the first two weeks
+EXPERIMENT_EFFECT_DAYS = 28  # the uplift lasts this long after each assignment
+EXPERIMENT_ENROLMENT_SHARE = 0.5  # of the people active on the start day
+EXPERIMENT_SECOND_VARIANT_SHARE = 0.015  # also assigned another variant on another device
+
 # Shares of rows written with an invalid amount (negative, or absurdly large for orders):
 # quarantined by the project, so never a purchase.
 ORDER_BAD_AMOUNT_SHARE = 0.004
@@ -133,6 +161,7 @@ RAW_COLUMNS = {
     ],
     "consent_records": ["subject_email", "purpose", "status", "recorded_at"],
     "erasure_requests": ["subject_email", "requested_at"],
+    "experiment_assignments": ["experiment_id", "variant", "customer_ref", "anonymous_id", "assigned_at"],
 }
 
 TRUTH_COLUMNS = {
@@ -143,6 +172,16 @@ TRUTH_COLUMNS = {
     "event_sessions": ["event_id", "session_id"],
     "orders": ["order_id", "person_id"],
     "pos_transactions": ["transaction_id", "person_id"],
+    "experiment_assignments": [
+        "experiment_id",
+        "person_id",
+        "variant",
+        "assigned_at",
+        "is_exported",
+        "is_in_several_variants",
+        "effect_days",
+        "revenue_uplift_per_day",
+    ],
     "purchase_rates": [
         "person_id",
         "active_from",
@@ -659,7 +698,103 @@ class ChunkGenerator:
         return {c: np.concatenate([v, v[again]]) for c, v in rows.items()}
 
     # -- orders, items, POS ---------------------------------------------------
-    def orders(self, p: dict, primary: np.ndarray) -> tuple[dict, dict, dict]:
+    # -- experiments --------------------------------------------------------
+    def experiments(self, p: dict) -> dict:
+        """Who is assigned to which variant of each experiment, and when.
+
+        From its own stream: adding an experiment moves no other draw of the chunk
+        before the orders. Returns one entry per assignment (person index, experiment,
+        variant, time, whether the row is exported, its uplift per day)."""
+        cfg = self.cfg
+        r = np.random.default_rng([cfg.seed, self.chunk, 4])
+        parts = []
+        for number, exp in enumerate(EXPERIMENTS):
+            start = cfg.end_ts - exp.days_before_end * DAY
+            active = (p["signup"] <= start) & (p["act_end"] > start)
+            who = np.flatnonzero(active & (r.random(self.n) < EXPERIMENT_ENROLMENT_SHARE))
+            names = list(exp.split)
+            variant = r.choice(len(names), size=len(who), p=np.array(list(exp.split.values())))
+            at = start + r.integers(0, EXPERIMENT_ENROLMENT_DAYS * DAY, len(who))
+            lost = np.array([exp.lost_share.get(v, 0.0) for v in names])[variant]
+            uplift = np.array([exp.uplift_per_day.get(v, 0.0) for v in names])[variant]
+            parts.append(
+                {
+                    "person": who,
+                    "experiment": np.full(len(who), number),
+                    "variant": variant,
+                    "assigned_at": at,
+                    "exported": r.random(len(who)) >= lost,
+                    "uplift_per_day": uplift,
+                    "identified_by": r.random(len(who)),
+                    "second_variant": r.random(len(who)) < EXPERIMENT_SECOND_VARIANT_SHARE,
+                    "case": r.random(len(who)),
+                }
+            )
+        return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+
+    def experiment_rows(self, p: dict, primary: np.ndarray, plan: dict, anon: dict) -> tuple[dict, dict]:
+        """The experiment_assignments export and its truth.
+
+        An assignment names the person by CRM contact id, by email (any case) or by the
+        anonymous id of one of their devices; a few people are also assigned another
+        variant on another device (the project must leave them out)."""
+        r = np.random.default_rng([self.cfg.seed, self.chunk, 5])
+        person = plan["person"]
+        devices = anon["person_id"]
+        first_device = {}
+        for i, owner in enumerate(devices):
+            if owner is not None and owner not in first_device:
+                first_device[owner] = i
+        device = np.array(
+            [anon["anonymous_id"][first_device[pid]] for pid in p["person_id"][person]], dtype=object
+        )
+        has_contact = primary[person] != None  # noqa: E711
+        by = plan["identified_by"]
+        customer_ref = np.where(has_contact & (by < 0.7), primary[person], None)
+        by_email = (customer_ref == None) & (by < 0.85)  # noqa: E711
+        email = p["email"][person]
+        email = np.where(plan["case"] < 0.1, np.char.upper(email.astype(str)).astype(object), email)
+        customer_ref = np.where(by_email, email, customer_ref)
+        anonymous_id = np.where(customer_ref == None, device, None)  # noqa: E711
+        names = [list(exp.split) for exp in EXPERIMENTS]
+        variant = np.array([names[e][v] for e, v in zip(plan["experiment"], plan["variant"])], dtype=object)
+        experiment_id = np.array([EXPERIMENTS[e].experiment_id for e in plan["experiment"]], dtype=object)
+        # the other variant, on the person's device, a few hours later
+        two = np.flatnonzero(plan["second_variant"] & plan["exported"])
+        other = np.array(
+            [
+                names[e][(v + 1) % len(names[e])]
+                for e, v in zip(plan["experiment"][two], plan["variant"][two])
+            ],
+            dtype=object,
+        )
+        keep = plan["exported"]
+        at = np.concatenate(
+            [plan["assigned_at"][keep], plan["assigned_at"][two] + r.integers(3600, 6 * 3600, len(two))]
+        )
+        rows = {
+            "experiment_id": np.concatenate([experiment_id[keep], experiment_id[two]]),
+            "variant": np.concatenate([variant[keep], other]),
+            "customer_ref": np.concatenate([customer_ref[keep], np.full(len(two), None, dtype=object)]),
+            "anonymous_id": np.concatenate([anonymous_id[keep], device[two]]),
+            "assigned_at": mixed_timestamps(r, at, {TS_ISO_Z: 0.9, TS_SPACE: 0.1}),
+        }
+        revenue_share = sum(ORDER_STATUSES[s] for s in REVENUE_STATUSES) * (1 - ORDER_BAD_AMOUNT_SHARE)
+        truth = {
+            "experiment_id": experiment_id,
+            "person_id": p["person_id"][person],
+            "variant": variant,
+            "assigned_at": strftime(plan["assigned_at"], TS_ISO_Z),
+            "is_exported": plan["exported"].astype(str),
+            "is_in_several_variants": (plan["second_variant"] & plan["exported"]).astype(str),
+            "effect_days": np.full(len(person), EXPERIMENT_EFFECT_DAYS).astype(str).astype(object),
+            "revenue_uplift_per_day": np.char.mod("%.8f", plan["uplift_per_day"] * revenue_share).astype(
+                object
+            ),
+        }
+        return self._resend(rows, 0.005), truth
+
+    def orders(self, p: dict, primary: np.ndarray, plan: dict | None = None) -> tuple[dict, dict, dict]:
         rng, n = self.rng, self.n
         params = ARCHETYPE_RATES
         aov = params[p["arche"], 1]
@@ -669,9 +804,20 @@ class ChunkGenerator:
         n_orders = rng.poisson(self.order_rates(p) * _active_days(p))
 
         buyer = np.repeat(np.arange(n), n_orders)
-        m = len(buyer)
         span = p["act_end"][buyer] - p["signup"][buyer]
-        order_ts = p["signup"][buyer] + (rng.random(m) * span).astype(np.int64)
+        order_ts = p["signup"][buyer] + (rng.random(len(buyer)) * span).astype(np.int64)
+        if plan is not None:
+            # experiments' uplift: extra orders in the effect window, while still active
+            r = np.random.default_rng([self.cfg.seed, self.chunk, 6])
+            who = plan["person"]
+            lo = plan["assigned_at"]
+            hi = np.minimum(lo + EXPERIMENT_EFFECT_DAYS * DAY, p["act_end"][who])
+            days = np.clip(hi - lo, 0, None) / DAY
+            extra = r.poisson(plan["uplift_per_day"] * days)
+            k = np.repeat(np.arange(len(who)), extra)
+            buyer = np.concatenate([buyer, who[k]])
+            order_ts = np.concatenate([order_ts, lo[k] + (r.random(len(k)) * (hi - lo)[k]).astype(np.int64)])
+        m = len(buyer)
         order_no = (self.chunk * 10**9) + np.arange(m)
         order_id = opaque_ids("O", order_no, 10)
         currency = np.array([V.COUNTRY_CURRENCY[c] for c in p["country"][buyer]], dtype=object)
