@@ -22,5 +22,8 @@ def model(dbt, session):
     # optional raw tables: no dbt.source() call, which would read a file that may not exist
     optional_tables = ["fx_rates", "experiment_assignments"]
     return malformed_lines(
-        session, dbt.config.get("raw_dir"), sorted([*raw_tables, *optional_tables]), dbt.config.get("raw_format")
+        session,
+        dbt.config.get("raw_dir"),
+        sorted([*raw_tables, *optional_tables]),
+        dbt.config.get("raw_format"),
     )
