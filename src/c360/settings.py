@@ -4,7 +4,7 @@ c360.segmentation and c360.predictions; each adds its own range checks."""
 
 from __future__ import annotations
 
-# A kind is int, float, list (of column names) or a tuple (list, int | float): a
+# A kind is int, float, str, list (of column names) or a tuple (list, int | float): a
 # non-empty list of numbers.
 Spec = dict[str, tuple[object, str]]
 
@@ -18,6 +18,10 @@ def _convert(value, kind):
         if isinstance(value, str) or not len(value):
             raise TypeError
         return [_convert(item, kind[1]) for item in value]
+    if kind is str:
+        if not isinstance(value, str):
+            raise TypeError
+        return value
     if kind is int:
         if isinstance(value, bool) or float(value) != int(float(value)):
             raise ValueError

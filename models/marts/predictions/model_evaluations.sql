@@ -1,7 +1,8 @@
--- The evidence behind customer_predictions: every metric of the latest prediction
--- run, out of time — the propensity models' (int_propensity_models_evaluated) and the
--- lifetime value models' holdout check (int_lifetime_value_models_evaluated) — with
--- the as-of date it ran at.
+-- The evidence behind customer_predictions and customer_recommendations: every metric
+-- of the latest run, out of time — the propensity models'
+-- (int_propensity_models_evaluated), the lifetime value models' holdout check
+-- (int_lifetime_value_models_evaluated) and the recommendation methods' offline
+-- evaluation (int_recommendation_models_evaluated) — with the as-of date it ran at.
 with
 
 propensity_evaluations as (
@@ -12,10 +13,16 @@ lifetime_value_evaluations as (
     select * from {{ ref('int_lifetime_value_models_evaluated') }}
 ),
 
+recommendation_evaluations as (
+    select * from {{ ref('int_recommendation_models_evaluated') }}
+),
+
 evaluations as (
     select * from propensity_evaluations
     union all
     select * from lifetime_value_evaluations
+    union all
+    select * from recommendation_evaluations
 ),
 
 final as (

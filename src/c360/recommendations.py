@@ -1,0 +1,444 @@
+"""Product recommendations and their offline evaluation, out of time.
+
+Methods, all on implicit feedback (purchases weighted above carts above views, each
+interaction decayed by its age with a half-life):
+- ``item_cf``: item-item collaborative filtering. Cosine similarity between the
+  products' columns of the customer x product matrix, the ``neighbours`` most similar
+  kept per product; a customer's score for a product is the sum over the products they
+  interacted with of their weight times the similarity. Reason: "bought together with X"
+  (the product of their history contributing most).
+- ``content``: the same scoring over content similarity, cosine of TF-IDF vectors of each
+  product's name, description, category and brand (scikit-learn). Reason: "similar to X".
+- ``hybrid``: ``hybrid_cf_share`` x item_cf + the rest x content, each scaled to its
+  customer's best score; its reason is the larger part's.
+- ``popularity``: the products most bought (decayed) by the customer's segment, else by
+  everyone: the cold-start fallback of every method and the baseline. Reason: "popular
+  with <segment>".
+
+Every method leaves out what the customer already bought and unavailable products, and
+keeps at most ``max_category_share`` of a list in one category (greedy, in score
+order). Scores are computed in batches of customers: memory grows with the batch, never
+with customers x products.
+
+Deterministic: inputs are sorted by key, ties broken by product id.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from c360.settings import at_least, checked
+
+SETTINGS = {
+    "top_n": (int, "products recommended per customer"),
+    "purchase_weight": (float, "weight of a purchase of the product"),
+    "cart_weight": (float, "weight of adding it to a cart"),
+    "view_weight": (float, "weight of viewing it"),
+    "half_life_days": (float, "an interaction this many days old counts half"),
+    "neighbours": (int, "most similar products kept per product"),
+    "hybrid_cf_share": (float, "share of the collaborative score in the hybrid (the rest: content)"),
+    "max_category_share": (float, "largest share of a list from one category"),
+    "holdout_days": (int, "evaluation: purchases in this many days before the as-of date are held out"),
+    "evaluation_k": (int, "evaluation: length of the lists scored"),
+    "batch_size": (int, "customers scored at a time"),
+    "shipped_method": (str, "the method whose lists customer_recommendations publishes"),
+}
+METHODS = ("popularity", "item_cf", "content", "hybrid")
+DENSE_REASONS_MAX = 4000
+KINDS = ("purchase", "cart", "view")
+RECOMMENDATION_COLUMNS = {
+    "customer_id": "str",
+    "recommendation_rank": "int64",
+    "product_id": "str",
+    "score": "float64",
+    "method": "str",
+    "reason_type": "str",
+    "reason_product_id": "str",
+    "reason_segment": "str",
+}
+
+
+def settings(config: dict | None) -> dict:
+    """The ``recommendations`` var, checked (c360.settings)."""
+    cfg = checked(config, SETTINGS, "recommendations")
+    at_least(cfg, ("top_n", "neighbours", "holdout_days", "evaluation_k", "batch_size"), 1, "recommendations")
+    for key in ("purchase_weight", "cart_weight", "view_weight", "half_life_days"):
+        if not cfg[key] > 0:
+            raise ValueError(f"recommendations settings: {key} must be positive, not {cfg[key]}")
+    if cfg["shipped_method"] not in METHODS:
+        raise ValueError(
+            f"recommendations settings: shipped_method must be one of {', '.join(METHODS)}, not {cfg['shipped_method']!r}"
+        )
+    for key in ("hybrid_cf_share", "max_category_share"):
+        if not 0 <= cfg[key] <= 1:
+            raise ValueError(f"recommendations settings: {key} must be between 0 and 1, not {cfg[key]}")
+    return cfg
+
+
+class Catalogue:
+    """Products in a fixed order (by id), their categories, availability and the two
+    item-item similarity matrices (sparse, ``neighbours`` per row, no diagonal)."""
+
+    def __init__(self, products: pd.DataFrame, neighbours: int):
+        products = products.sort_values("product_id", kind="stable").reset_index(drop=True)
+        self.ids = products["product_id"].astype(str).to_numpy()
+        self.index = {p: i for i, p in enumerate(self.ids)}
+        self.category = products["category"].fillna("unknown").astype(str).to_numpy()
+        self.available = products["is_available"].fillna(False).astype(bool).to_numpy()
+        self.neighbours = neighbours
+        text = (
+            products[["name", "description", "category", "brand"]]
+            .fillna("")
+            .astype(str)
+            .agg(" ".join, axis=1)
+            .to_numpy()
+        )
+        if len(products) and any(t.strip() for t in text):
+            self.tfidf = TfidfVectorizer(token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b").fit_transform(text)
+            self.content = self._top_k(self.tfidf @ self.tfidf.T)
+        else:
+            self.tfidf = None
+            self.content = sparse.csr_matrix((len(products), len(products)))
+
+    def _top_k(self, similarity) -> sparse.csr_matrix:
+        """Each row's ``neighbours`` largest entries (ties: lower product index), no diagonal."""
+        dense = similarity.toarray() if sparse.issparse(similarity) else np.asarray(similarity)
+        np.fill_diagonal(dense, 0.0)
+        k = min(self.neighbours, max(dense.shape[1] - 1, 0))
+        if k == 0:
+            return sparse.csr_matrix(dense.shape)
+        # stable sort on the negated values keeps the lower index first among ties
+        order = np.argsort(-dense, axis=1, kind="stable")[:, :k]
+        rows = np.repeat(np.arange(dense.shape[0]), k)
+        values = dense[rows, order.ravel()]
+        keep = values > 0
+        return sparse.csr_matrix((values[keep], (rows[keep], order.ravel()[keep])), shape=dense.shape)
+
+    def collaborative(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Item-item cosine over the columns of the customer x product ``matrix``."""
+        columns = normalize(matrix.tocsc(), axis=0)
+        return self._top_k(columns.T @ columns)
+
+
+def interaction_matrix(
+    interactions: pd.DataFrame, customers: np.ndarray, catalogue: Catalogue, as_of: pd.Timestamp, cfg: dict
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Customers x products: decayed weighted interactions, and purchases (0/1)."""
+    rows = interactions[interactions["product_id"].isin(catalogue.index)]
+    customer_index = {c: i for i, c in enumerate(customers)}
+    rows = rows[rows["customer_id"].isin(customer_index)]
+    weight = rows["kind"].map({k: cfg[f"{k}_weight"] for k in KINDS}).fillna(0.0).to_numpy()
+    age = (as_of - pd.to_datetime(rows["interacted_at"])).dt.total_seconds().to_numpy() / 86_400
+    decay = np.power(0.5, np.clip(age, 0, None) / cfg["half_life_days"])
+    r = rows["customer_id"].map(customer_index).to_numpy()
+    c = rows["product_id"].map(catalogue.index).to_numpy()
+    shape = (len(customers), len(catalogue.ids))
+    matrix = sparse.csr_matrix((weight * decay, (r, c)), shape=shape)
+    bought = rows["kind"].to_numpy() == "purchase"
+    purchases = sparse.csr_matrix((np.ones(int(bought.sum())), (r[bought], c[bought])), shape=shape)
+    purchases.data[:] = 1.0
+    return matrix, purchases
+
+
+def popularity(matrix: sparse.csr_matrix, purchases: sparse.csr_matrix, segments: np.ndarray) -> dict:
+    """Decayed purchase weight per product, per segment and overall ("everyone")."""
+    bought = matrix.multiply(purchases > 0).tocsr()
+    out = {"everyone": np.asarray(bought.sum(axis=0)).ravel()}
+    known = np.array([pd.notna(s) for s in segments], dtype=bool)
+    for segment in sorted({str(s) for s in segments[known]}):
+        rows = np.flatnonzero(known & (segments.astype(str) == segment))
+        out[segment] = np.asarray(bought[rows].sum(axis=0)).ravel()
+    return out
+
+
+def _pick(
+    scores: np.ndarray, blocked: np.ndarray, catalogue: Catalogue, n: int, share: float, taken=()
+) -> list[int]:
+    """Top products by score (ties: product order) after ``taken``, blocked ones out, at
+    most ``share`` of the ``n`` (at least one) from any one category."""
+    cap = max(1, math.floor(n * share))
+    taken = list(taken)
+    per_category: dict = {}
+    for j in taken:
+        per_category[catalogue.category[j]] = per_category.get(catalogue.category[j], 0) + 1
+    for j in np.lexsort((np.arange(len(scores)), -scores)):
+        if len(taken) == n:
+            break
+        if blocked[j] or j in taken or not scores[j] > 0:
+            continue
+        category = catalogue.category[j]
+        if per_category.get(category, 0) >= cap:
+            continue
+        taken.append(int(j))
+        per_category[category] = per_category.get(category, 0) + 1
+    return taken
+
+
+def _scaled(block: np.ndarray) -> np.ndarray:
+    """Each row divided by its largest value (rows of zeros stay zero)."""
+    top = block.max(axis=1, keepdims=True) if block.size else block
+    return np.divide(block, top, out=np.zeros_like(block), where=top > 0)
+
+
+def recommend(
+    matrix: sparse.csr_matrix,
+    purchases: sparse.csr_matrix,
+    customers: np.ndarray,
+    segments: np.ndarray,
+    catalogue: Catalogue,
+    popular: dict,
+    method: str,
+    cfg: dict,
+    n: int,
+    collaborative: sparse.csr_matrix | None = None,
+) -> pd.DataFrame:
+    """``n`` products for each customer (row of ``matrix``) by ``method``; a list the
+    method cannot fill (no history, no neighbours) is completed from the customer's
+    segment's popular products (``popular``, from ``popularity``)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
+    if collaborative is None and method in ("item_cf", "hybrid"):
+        collaborative = catalogue.collaborative(matrix)
+    share = cfg["hybrid_cf_share"]
+    # the reasons look up one similarity per recommended product: dense for catalogues
+    # that fit (DENSE_REASONS_MAX products: 4,000 x 4,000 doubles is 128 MB), else sparse
+    dense = len(catalogue.ids) <= DENSE_REASONS_MAX
+    lookup = {
+        "content": catalogue.content.toarray() if dense else catalogue.content.tocsc(),
+        "cf": None
+        if collaborative is None
+        else (collaborative.toarray() if dense else collaborative.tocsc()),
+    }
+    records = []
+    for start in range(0, len(customers), cfg["batch_size"]):
+        stop = min(start + cfg["batch_size"], len(customers))
+        block = matrix[start:stop]
+        cf = (block @ collaborative).toarray() if method in ("item_cf", "hybrid") else None
+        content = (block @ catalogue.content).toarray() if method in ("content", "hybrid") else None
+        if method == "hybrid":
+            cf, content = share * _scaled(cf), (1 - share) * _scaled(content)
+            scores = cf + content
+        elif method == "popularity":
+            scores = np.zeros((stop - start, len(catalogue.ids)))
+        else:
+            scores = cf if method == "item_cf" else content
+        blocked_block = (purchases[start:stop] > 0).toarray() | ~catalogue.available
+        for offset in range(stop - start):
+            i, blocked = start + offset, blocked_block[offset]
+            row = slice(block.indptr[offset], block.indptr[offset + 1])
+            history, weights = block.indices[row], block.data[row]
+            picked = _pick(scores[offset], blocked, catalogue, n, cfg["max_category_share"])
+            for j in picked:
+                by_content = method == "content" or (
+                    method == "hybrid" and content[offset, j] > cf[offset, j]
+                )
+                similarity = lookup["content" if by_content else "cf"]
+                column = similarity[history, j]
+                contribution = weights * (np.asarray(column).ravel() if dense else column.toarray().ravel())
+                records.append(
+                    (
+                        customers[i],
+                        0,
+                        catalogue.ids[j],
+                        float(scores[offset, j]),
+                        method,
+                        "similar_to" if by_content else "bought_together_with",
+                        catalogue.ids[history[int(np.argmax(contribution))]],
+                        None,
+                    )
+                )
+            if len(picked) < n:
+                segment = (
+                    str(segments[i]) if pd.notna(segments[i]) and str(segments[i]) in popular else "everyone"
+                )
+                fill = popular[segment]
+                for j in _pick(fill, blocked, catalogue, n, cfg["max_category_share"], picked)[len(picked) :]:
+                    records.append(
+                        (
+                            customers[i],
+                            0,
+                            catalogue.ids[j],
+                            float(fill[j]),
+                            "popularity",
+                            "popular_with",
+                            None,
+                            segment,
+                        )
+                    )
+    frame = pd.DataFrame.from_records(records, columns=list(RECOMMENDATION_COLUMNS))
+    frame["recommendation_rank"] = frame.groupby("customer_id", sort=False).cumcount() + 1
+    return frame.astype(RECOMMENDATION_COLUMNS)
+
+
+def _ndcg(hits: np.ndarray, relevant: int) -> float:
+    gains = 1 / np.log2(np.arange(2, len(hits) + 2))
+    ideal = gains[: min(relevant, len(hits))].sum()
+    return float((gains * hits).sum() / ideal) if ideal else 0.0
+
+
+def evaluate(
+    interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame, as_of, config: dict
+) -> list[dict]:
+    """Out-of-time evaluation: every method fitted on the interactions before the
+    cutoff (``holdout_days`` before the day after ``as_of``) recommends ``evaluation_k``
+    products to each customer who bought something new in the holdout; precision,
+    recall and NDCG at k against those purchases, catalogue coverage and intra-list
+    diversity (mean pairwise 1 - content cosine). Records in the model_evaluations
+    layout (target ``recommendations``)."""
+    cfg = settings(config)
+    k = cfg["evaluation_k"]
+    cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1) - pd.Timedelta(days=cfg["holdout_days"])
+    interactions = interactions.sort_values(["customer_id", "interacted_at", "product_id"], kind="stable")
+    at = pd.to_datetime(interactions["interacted_at"])
+    train, test = (
+        interactions[at < cutoff],
+        interactions[(at >= cutoff) & (interactions["kind"] == "purchase")],
+    )
+    catalogue = Catalogue(products, cfg["neighbours"])
+    people = customers.sort_values("customer_id", kind="stable")
+    ids = people["customer_id"].astype(str).to_numpy()
+    segments = people["segment"].to_numpy(dtype=object)
+    matrix, purchases = interaction_matrix(train, ids, catalogue, cutoff, cfg)
+    before = set(
+        zip(
+            train.loc[train["kind"] == "purchase", "customer_id"],
+            train.loc[train["kind"] == "purchase", "product_id"],
+        )
+    )
+    relevant: dict = {}
+    for customer, product in zip(test["customer_id"], test["product_id"]):
+        if (customer, product) not in before and product in catalogue.index:
+            relevant.setdefault(customer, set()).add(product)
+    rows = np.flatnonzero(np.isin(ids, list(relevant)))
+    base = {
+        "target": "recommendations",
+        "bucket": None,
+        "feature": None,
+        "is_chosen": False,
+        "training_rows": int((np.diff(matrix.indptr) > 0).sum()),
+        "validation_rows": len(rows),
+        "validation_cutoff": str(cutoff.date()),
+        "hyperparameters": None,
+        "warning": None,
+    }
+    if not len(rows):
+        return [
+            {
+                **base,
+                "method": m,
+                "metric": "skipped",
+                "value": None,
+                "warning": "no customer bought a new product in the holdout: nothing evaluated",
+            }
+            for m in METHODS
+        ]
+    popular = popularity(matrix, purchases, segments)
+    collaborative = catalogue.collaborative(matrix)
+    unit = normalize(catalogue.tfidf) if catalogue.tfidf is not None else None
+    records = []
+    for method in METHODS:
+        recs = recommend(
+            matrix[rows],
+            purchases[rows],
+            ids[rows],
+            segments[rows],
+            catalogue,
+            popular,
+            method,
+            cfg,
+            k,
+            collaborative,
+        )
+        lists = recs.groupby("customer_id", sort=True)["product_id"].apply(list)
+        precision, recall, ndcg, diversity = [], [], [], []
+        for customer in ids[rows]:
+            got = lists.get(customer, [])
+            want = relevant[customer]
+            hits = np.array([p in want for p in got] + [False] * (k - len(got)), dtype=float)
+            precision.append(hits.sum() / k)
+            recall.append(hits.sum() / len(want))
+            ndcg.append(_ndcg(hits, len(want)))
+            if unit is not None and len(got) > 1:
+                vectors = unit[[catalogue.index[p] for p in got]]
+                cosine = (vectors @ vectors.T).toarray()
+                pairs = len(got) * (len(got) - 1)
+                diversity.append(1 - (cosine.sum() - np.trace(cosine)) / pairs)
+        available = int(catalogue.available.sum())
+        metrics = {
+            f"precision_at_{k}": float(np.mean(precision)),
+            f"recall_at_{k}": float(np.mean(recall)),
+            f"ndcg_at_{k}": float(np.mean(ndcg)),
+            "catalogue_coverage": recs["product_id"].nunique() / available if available else None,
+            "intra_list_diversity": float(np.mean(diversity)) if diversity else None,
+            "share_from_popularity_fill": float((recs["method"] == "popularity").mean())
+            if len(recs)
+            else None,
+        }
+        records += [
+            {**base, "method": method, "metric": name, "value": value} for name, value in metrics.items()
+        ]
+    return records
+
+
+def _warehouse_frames(interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame):
+    """The warehouse's column names to this module's: interactions
+    (int_product_interactions_listed), products (stg_shop__products: a product without
+    a valid list price is not offered), customers (int_segment_inputs_joined: the
+    persona is the popularity segment) and the as-of date."""
+    interactions = interactions.rename(columns={"interaction_kind": "kind"})
+    products = products.rename(columns={"product_name": "name", "product_description": "description"}).assign(
+        is_available=products["list_price"].notna() & (pd.to_numeric(products["list_price"]) > 0)
+    )
+    as_of = (
+        pd.to_datetime(customers["as_of_date"]).max() if len(customers) else pd.Timestamp.today().normalize()
+    )
+    customers = customers.rename(columns={"persona": "segment"})[["customer_id", "segment"]]
+    return interactions, products, customers, as_of
+
+
+def rank(
+    interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame, config: dict
+) -> pd.DataFrame:
+    """``top_n`` products for every customer by the shipped method, from the warehouse's
+    frames (see _warehouse_frames); interactions up to the end of the as-of date."""
+    cfg = settings(config)
+    interactions, products, customers, as_of = _warehouse_frames(interactions, products, customers)
+    people = customers.sort_values("customer_id", kind="stable")
+    ids = people["customer_id"].astype(str).to_numpy()
+    segments = people["segment"].to_numpy(dtype=object)
+    catalogue = Catalogue(products, cfg["neighbours"])
+    end = as_of.normalize() + pd.Timedelta(days=1)
+    history = interactions[pd.to_datetime(interactions["interacted_at"]) < end]
+    matrix, purchases = interaction_matrix(history, ids, catalogue, end, cfg)
+    popular = popularity(matrix, purchases, segments)
+    return recommend(
+        matrix, purchases, ids, segments, catalogue, popular, cfg["shipped_method"], cfg, cfg["top_n"]
+    )
+
+
+def evaluate_frame(
+    interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame, config: dict
+) -> pd.DataFrame:
+    """``evaluate`` on the warehouse's frames, as a typed model_evaluations frame; the
+    shipped method's rows carry a warning when it does not beat popularity on NDCG."""
+    from c360.predictions import evaluation_frame
+
+    cfg = settings(config)
+    interactions, products, customers, as_of = _warehouse_frames(interactions, products, customers)
+    records = evaluate(interactions, products, customers, as_of, cfg)
+    ndcg = {r["method"]: r["value"] for r in records if r["metric"] == f"ndcg_at_{cfg['evaluation_k']}"}
+    shipped = cfg["shipped_method"]
+    if shipped != "popularity" and ndcg and ndcg.get(shipped, 0) <= ndcg.get("popularity", 0):
+        warning = f"{shipped} does not beat the popularity baseline on NDCG@{cfg['evaluation_k']} out of time"
+        for record in records:
+            if record["method"] == shipped:
+                record["warning"] = record["warning"] or warning
+    for record in records:
+        record["is_chosen"] = record["method"] == shipped
+    return evaluation_frame(records)

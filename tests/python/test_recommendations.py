@@ -1,0 +1,161 @@
+"""c360.recommendations on small frames with planted structure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from c360 import recommendations as R
+
+CONFIG = {
+    "top_n": 4,
+    "purchase_weight": 3.0,
+    "cart_weight": 2.0,
+    "view_weight": 1.0,
+    "half_life_days": 90.0,
+    "neighbours": 20,
+    "hybrid_cf_share": 0.5,
+    "max_category_share": 0.5,
+    "holdout_days": 30,
+    "evaluation_k": 4,
+    "batch_size": 7,
+    "shipped_method": "hybrid",
+}
+AS_OF = pd.Timestamp("2026-09-30")
+
+
+def _products(n=12, unavailable=()):
+    categories = ["home", "toys", "books"]
+    return pd.DataFrame(
+        {
+            "product_id": [f"P{i:02d}" for i in range(n)],
+            "name": [f"{categories[i % 3]} item {'lamp' if i in (0, 3) else 'thing'}" for i in range(n)],
+            "category": [categories[i % 3] for i in range(n)],
+            "brand": ["Acme"] * n,
+            "description": [f"A {categories[i % 3]} product" for i in range(n)],
+            "is_available": [f"P{i:02d}" not in unavailable for i in range(n)],
+        }
+    )
+
+
+def _bundles(customers=60, seed=0):
+    """Pairs (P01, P02) and (P04, P05) are bought together; P00 by everyone early on."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for c in range(customers):
+        day = AS_OF - pd.Timedelta(days=int(rng.integers(40, 300)))
+        pair = ("P01", "P02") if c % 2 else ("P04", "P05")
+        for product in pair:
+            rows.append((f"C{c:03d}", product, "purchase", day))
+        rows.append((f"C{c:03d}", "P00", "view", day))
+    return pd.DataFrame(rows, columns=["customer_id", "product_id", "kind", "interacted_at"])
+
+
+def _fit(interactions, products, customers, method, n=4, config=CONFIG):
+    cfg = R.settings(config)
+    catalogue = R.Catalogue(products, cfg["neighbours"])
+    ids = customers["customer_id"].to_numpy()
+    segments = customers["segment"].to_numpy(dtype=object)
+    matrix, purchases = R.interaction_matrix(interactions, ids, catalogue, AS_OF, cfg)
+    popular = R.popularity(matrix, purchases, segments)
+    return R.recommend(matrix, purchases, ids, segments, catalogue, popular, method, cfg, n)
+
+
+def test_item_cf_recommends_the_bundle_partner_with_its_reason():
+    history = _bundles()
+    newcomer = pd.DataFrame(
+        [("NEW", "P01", "purchase", AS_OF - pd.Timedelta(days=5))], columns=history.columns
+    )
+    interactions = pd.concat([history, newcomer])
+    customers = pd.DataFrame({"customer_id": sorted(interactions["customer_id"].unique()), "segment": "all"})
+    recs = _fit(interactions, _products(), customers, "item_cf")
+    first = recs[(recs["customer_id"] == "NEW")].iloc[0]
+    assert (first["product_id"], first["reason_type"], first["reason_product_id"]) == (
+        "P02",
+        "bought_together_with",
+        "P01",
+    )
+
+
+def test_bought_and_unavailable_products_are_never_recommended_and_lists_are_diverse():
+    interactions = _bundles()
+    customers = pd.DataFrame({"customer_id": sorted(interactions["customer_id"].unique()), "segment": "all"})
+    for method in R.METHODS:
+        recs = _fit(interactions, _products(unavailable=("P07",)), customers, method)
+        bought = set(
+            zip(
+                interactions.loc[interactions["kind"] == "purchase", "customer_id"],
+                interactions.loc[interactions["kind"] == "purchase", "product_id"],
+            )
+        )
+        assert not any((c, p) in bought for c, p in zip(recs["customer_id"], recs["product_id"])), method
+        assert "P07" not in set(recs["product_id"]), method
+        per_category = recs.merge(_products(), on="product_id").groupby(["customer_id", "category"]).size()
+        assert per_category.max() <= 2, method  # max_category_share 0.5 of 4
+        assert (recs.groupby("customer_id")["recommendation_rank"].max() <= 4).all()
+
+
+def test_a_customer_without_history_gets_their_segments_popular_products():
+    interactions = _bundles()
+    customers = pd.DataFrame(
+        {
+            "customer_id": [*sorted(interactions["customer_id"].unique()), "COLD"],
+            "segment": [
+                "odd" if int(c[1:]) % 2 else "even" for c in sorted(interactions["customer_id"].unique())
+            ]
+            + ["odd"],
+        }
+    )
+    recs = _fit(interactions, _products(), customers, "hybrid")
+    cold = recs[recs["customer_id"] == "COLD"]
+    assert list(cold["reason_type"].unique()) == ["popular_with"] and set(cold["reason_segment"]) == {"odd"}
+    assert list(cold["product_id"][:2]) == ["P01", "P02"]  # what the odd segment buys
+
+
+def test_content_similarity_explains_itself():
+    interactions = pd.DataFrame(
+        [("C1", "P00", "purchase", AS_OF - pd.Timedelta(days=3))],
+        columns=["customer_id", "product_id", "kind", "interacted_at"],
+    )
+    customers = pd.DataFrame({"customer_id": ["C1"], "segment": [None]})
+    recs = _fit(interactions, _products(), customers, "content")
+    first = recs.iloc[0]
+    assert (first["product_id"], first["reason_type"], first["reason_product_id"]) == (
+        "P03",
+        "similar_to",
+        "P00",
+    )
+
+
+def test_evaluation_finds_the_planted_bundles_and_is_deterministic():
+    history = _bundles(customers=80)
+    # in the holdout, earlier buyers of one half of a pair buy the other half
+    rng = np.random.default_rng(1)
+    later = []
+    for c in range(80, 120):
+        start = AS_OF - pd.Timedelta(days=int(rng.integers(60, 200)))
+        first, second = ("P01", "P02") if c % 2 else ("P04", "P05")
+        later.append((f"C{c:03d}", first, "purchase", start))
+        later.append((f"C{c:03d}", second, "purchase", AS_OF - pd.Timedelta(days=int(rng.integers(1, 25)))))
+    interactions = pd.concat([history, pd.DataFrame(later, columns=history.columns)], ignore_index=True)
+    customers = pd.DataFrame({"customer_id": sorted(interactions["customer_id"].unique()), "segment": "all"})
+    records = pd.DataFrame(R.evaluate(interactions, _products(), customers, AS_OF, CONFIG))
+    table = records.pivot(index="method", columns="metric", values="value")
+    assert table.loc["item_cf", "recall_at_4"] == pytest.approx(1.0)
+    assert table.loc["item_cf", "ndcg_at_4"] > table.loc["popularity", "ndcg_at_4"]
+    assert (records["validation_rows"] == 40).all()
+    again = pd.DataFrame(
+        R.evaluate(interactions.sample(frac=1, random_state=3), _products(), customers, AS_OF, CONFIG)
+    )
+    pd.testing.assert_frame_equal(records, again)
+
+
+def test_no_holdout_purchases_and_bad_settings_say_why():
+    interactions = _bundles()
+    customers = pd.DataFrame({"customer_id": sorted(interactions["customer_id"].unique()), "segment": "all"})
+    records = R.evaluate(interactions, _products(), customers, AS_OF, CONFIG)
+    assert all(r["metric"] == "skipped" and "nothing evaluated" in r["warning"] for r in records)
+    for bad, message in [({"top_n": 0}, "at least 1"), ({"hybrid_cf_share": 2}, "between 0 and 1")]:
+        with pytest.raises(ValueError, match=message):
+            R.settings(CONFIG | bad)
