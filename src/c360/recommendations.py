@@ -167,15 +167,19 @@ def _pick(
     per_category: dict = {}
     for j in taken:
         per_category[catalogue.category[j]] = per_category.get(catalogue.category[j], 0) + 1
-    for j in np.lexsort((np.arange(len(scores)), -scores)):
+    chosen = set(taken)
+    # a stable sort of the negated scores keeps the lower product index first among ties
+    order = np.argsort(-scores, kind="stable")
+    for j in order[: int((scores > 0).sum())]:
         if len(taken) == n:
             break
-        if blocked[j] or j in taken or not scores[j] > 0:
+        if blocked[j] or j in chosen:
             continue
         category = catalogue.category[j]
         if per_category.get(category, 0) >= cap:
             continue
         taken.append(int(j))
+        chosen.add(int(j))
         per_category[category] = per_category.get(category, 0) + 1
     return taken
 
@@ -315,7 +319,7 @@ def evaluate(
     for customer, product in zip(test["customer_id"], test["product_id"]):
         if (customer, product) not in before and product in catalogue.index:
             relevant.setdefault(customer, set()).add(product)
-    rows = np.flatnonzero(np.isin(ids, list(relevant)))
+    rows = np.flatnonzero([customer in relevant for customer in ids])
     base = {
         "target": "recommendations",
         "bucket": None,
@@ -341,6 +345,10 @@ def evaluate(
     popular = popularity(matrix, purchases, segments)
     collaborative = catalogue.collaborative(matrix)
     unit = normalize(catalogue.tfidf) if catalogue.tfidf is not None else None
+    # all pairwise content cosines at once when the catalogue fits (as for the reasons)
+    cosines = (
+        (unit @ unit.T).toarray() if unit is not None and len(catalogue.ids) <= DENSE_REASONS_MAX else None
+    )
     records = []
     for method in METHODS:
         recs = recommend(
@@ -355,7 +363,7 @@ def evaluate(
             k,
             collaborative,
         )
-        lists = recs.groupby("customer_id", sort=True)["product_id"].apply(list)
+        lists = recs.groupby("customer_id", sort=True)["product_id"].apply(list).to_dict()
         precision, recall, ndcg, diversity = [], [], [], []
         for customer in ids[rows]:
             got = lists.get(customer, [])
@@ -365,8 +373,8 @@ def evaluate(
             recall.append(hits.sum() / len(want))
             ndcg.append(_ndcg(hits, len(want)))
             if unit is not None and len(got) > 1:
-                vectors = unit[[catalogue.index[p] for p in got]]
-                cosine = (vectors @ vectors.T).toarray()
+                at = [catalogue.index[p] for p in got]
+                cosine = cosines[np.ix_(at, at)] if cosines is not None else (unit[at] @ unit[at].T).toarray()
                 pairs = len(got) * (len(got) - 1)
                 diversity.append(1 - (cosine.sum() - np.trace(cosine)) / pairs)
         available = int(catalogue.available.sum())

@@ -159,3 +159,25 @@ def test_no_holdout_purchases_and_bad_settings_say_why():
     for bad, message in [({"top_n": 0}, "at least 1"), ({"hybrid_cf_share": 2}, "between 0 and 1")]:
         with pytest.raises(ValueError, match=message):
             R.settings(CONFIG | bad)
+
+
+def test_the_test_warehouse_recommends_to_consenting_customers_only(warehouse):
+    """On the test warehouse: lists of at most top_n, only for customers with
+    personalisation consent, never a product the customer bought, every method
+    evaluated out of time beside the popularity baseline."""
+    top_n = warehouse.execute("select max(recommendation_rank) from customer_recommendations").fetchone()[0]
+    assert top_n == 10
+    unconsented = warehouse.execute(
+        "select count(*) from customer_recommendations where customer_id not in (select customer_id"
+        " from customer_consents where consent_purpose = 'personalisation' and is_consented)"
+    ).fetchone()[0]
+    assert unconsented == 0
+    bought = warehouse.execute(
+        "select count(*) from customer_recommendations as r inner join int_product_interactions_listed as i"
+        " on r.customer_id = i.customer_id and r.product_id = i.product_id where i.interaction_kind = 'purchase'"
+    ).fetchone()[0]
+    assert bought == 0
+    methods = warehouse.execute(
+        "select distinct method from model_evaluations where target = 'recommendations' and metric = 'ndcg_at_10'"
+    ).fetchall()
+    assert sorted(m[0] for m in methods) == sorted(R.METHODS)
