@@ -24,6 +24,7 @@ CASES = [
     (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/none.duckdb"], "no warehouse"),
     (["c360_tools.benchmarks", "predictions", "--db", "{tmp}/empty.duckdb"], "not a built warehouse"),
     (["c360_tools.benchmarks", "experiments", "--db", "{tmp}/empty.duckdb"], "needs --truth"),
+    (["c360_tools.benchmarks", "recommendations", "--db", "{tmp}/empty.duckdb"], "not a built warehouse"),
     (
         ["c360_tools.benchmarks", "experiments", "--db", "{tmp}/empty.duckdb", "--truth", "{tmp}"],
         "no experiment_assignments",

@@ -181,3 +181,8 @@ def test_the_test_warehouse_recommends_to_consenting_customers_only(warehouse):
         "select distinct method from model_evaluations where target = 'recommendations' and metric = 'ndcg_at_10'"
     ).fetchall()
     assert sorted(m[0] for m in methods) == sorted(R.METHODS)
+    from c360_tools.benchmarks import recommendations as report_tool
+
+    report = report_tool.evaluate(warehouse)
+    assert report["shipped_method"] == "hybrid" and report["customers_with_recommendations"] > 0
+    assert "| hybrid |" in report_tool.markdown(report)

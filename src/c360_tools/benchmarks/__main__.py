@@ -27,6 +27,9 @@ e.g. the one the scale benchmark leaves in its work directory) as Markdown; with
 generates the customers with their truth, builds, and writes that report there
 (``predictions.md``, ``predictions.json``; the raw data is reused when present).
 
+``python -m c360_tools.benchmarks recommendations --db WAREHOUSE`` prints the
+recommendation methods' offline evaluation (or ``--customers N --work DIR``).
+
 ``python -m c360_tools.benchmarks experiments --db WAREHOUSE --truth DIR`` (or
 ``--customers N --work DIR``, as above) prints the experiment readout beside the effects
 the generator planted: true lift inside the interval, broken split flagged."""
@@ -46,7 +49,8 @@ from . import behaviour, identity, segments
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m c360_tools.benchmarks", description=__doc__)
     parser.add_argument(
-        "command", choices=["quality", "scale", "febrl", "linkage", "predictions", "experiments"]
+        "command",
+        choices=["quality", "scale", "febrl", "linkage", "predictions", "experiments", "recommendations"],
     )
     parser.add_argument("--db", default="c360.duckdb", help="quality: built DuckDB warehouse")
     parser.add_argument(
@@ -139,8 +143,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.out:
             Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
         return
-    if args.command in ("predictions", "experiments"):
-        from . import experiments, predictions
+    if args.command in ("predictions", "experiments", "recommendations"):
+        from . import experiments, predictions, recommendations
 
         built = {}
         if args.work:
@@ -163,7 +167,13 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("error: experiments needs --truth DIR (the generator's _truth) or --work DIR")
         con = duckdb.connect(args.db, read_only=True)
         try:
-            if args.command == "predictions":
+            if args.command == "recommendations":
+                try:
+                    report = recommendations.evaluate(con)
+                except ValueError as error:
+                    raise SystemExit(f"error: {error}") from None
+                text = recommendations.markdown(report)
+            elif args.command == "predictions":
                 report = predictions.evaluate(con)
                 if truth is not None:
                     report["ceiling"] = predictions.ceiling(con, truth)

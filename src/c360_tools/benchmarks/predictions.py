@@ -43,6 +43,8 @@ def evaluate(con: duckdb.DuckDBPyConnection, top_features: int = 6) -> dict:
     ).df()
     report: dict = {"as_of_date": frame["as_of_date"].iloc[0] if len(frame) else None, "targets": {}}
     for target, rows in frame.groupby("target", sort=True):
+        if target == "recommendations":
+            continue  # c360_tools.benchmarks.recommendations reports them
         if target == "clv":
             report["clv"] = _lifetime_value(rows)
             continue
