@@ -99,12 +99,13 @@ class Catalogue:
             .agg(" ".join, axis=1)
             .to_numpy()
         )
-        if len(products) and any(t.strip() for t in text):
+        self.tfidf = None
+        self.content = sparse.csr_matrix((len(products), len(products)))
+        try:
             self.tfidf = TfidfVectorizer(token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b").fit_transform(text)
             self.content = self._top_k(self.tfidf @ self.tfidf.T)
-        else:
+        except ValueError:  # no products, or no word in any of their texts: no content similarity
             self.tfidf = None
-            self.content = sparse.csr_matrix((len(products), len(products)))
 
     def _top_k(self, similarity) -> sparse.csr_matrix:
         """Each row's ``neighbours`` largest entries (ties: lower product index), no diagonal."""
@@ -122,6 +123,8 @@ class Catalogue:
 
     def collaborative(self, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
         """Item-item cosine over the columns of the customer x product ``matrix``."""
+        if matrix.nnz == 0:
+            return sparse.csr_matrix((len(self.ids), len(self.ids)))
         columns = normalize(matrix.tocsc(), axis=0)
         return self._top_k(columns.T @ columns)
 
@@ -133,11 +136,11 @@ def interaction_matrix(
     rows = interactions[interactions["product_id"].isin(catalogue.index)]
     customer_index = {c: i for i, c in enumerate(customers)}
     rows = rows[rows["customer_id"].isin(customer_index)]
-    weight = rows["kind"].map({k: cfg[f"{k}_weight"] for k in KINDS}).fillna(0.0).to_numpy()
-    age = (as_of - pd.to_datetime(rows["interacted_at"])).dt.total_seconds().to_numpy() / 86_400
+    weight = rows["kind"].map({k: cfg[f"{k}_weight"] for k in KINDS}).fillna(0.0).to_numpy(dtype=float)
+    age = (as_of - pd.to_datetime(rows["interacted_at"])).dt.total_seconds().to_numpy(dtype=float) / 86_400
     decay = np.power(0.5, np.clip(age, 0, None) / cfg["half_life_days"])
-    r = rows["customer_id"].map(customer_index).to_numpy()
-    c = rows["product_id"].map(catalogue.index).to_numpy()
+    r = rows["customer_id"].map(customer_index).to_numpy(dtype=np.int64)
+    c = rows["product_id"].map(catalogue.index).to_numpy(dtype=np.int64)
     shape = (len(customers), len(catalogue.ids))
     matrix = sparse.csr_matrix((weight * decay, (r, c)), shape=shape)
     bought = rows["kind"].to_numpy() == "purchase"

@@ -186,3 +186,26 @@ def test_the_test_warehouse_recommends_to_consenting_customers_only(warehouse):
     report = report_tool.evaluate(warehouse)
     assert report["shipped_method"] == "hybrid" and report["customers_with_recommendations"] > 0
     assert "| hybrid |" in report_tool.markdown(report)
+
+
+@pytest.mark.parametrize("empty", ["interactions", "products", "customers", "everything"])
+def test_empty_inputs_give_empty_lists_and_a_skipped_evaluation(empty):
+    """A source matrix of partial exports: no web or order data, no catalogue, nobody."""
+    interactions = _bundles().rename(columns={"kind": "interaction_kind"})
+    products = _products().rename(columns={"name": "product_name", "description": "product_description"})
+    products["list_price"] = 9.99
+    customers = pd.DataFrame(
+        {"customer_id": sorted(interactions["customer_id"].unique()), "persona": "all", "as_of_date": AS_OF}
+    )
+    if empty in ("interactions", "everything"):
+        interactions = interactions.head(0).astype(object)
+    if empty in ("products", "everything"):
+        products = products.head(0).astype(object)
+    if empty in ("customers", "everything"):
+        customers = customers.head(0).astype(object)
+    lists = R.rank(interactions, products, customers, CONFIG)
+    assert list(lists.columns) == list(R.RECOMMENDATION_COLUMNS)
+    if empty != "interactions":
+        assert lists.empty
+    report = R.evaluate_frame(interactions, products, customers, CONFIG)
+    assert (report["metric"] == "skipped").all() and report["warning"].notna().all()
