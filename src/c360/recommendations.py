@@ -51,6 +51,10 @@ SETTINGS = {
 }
 METHODS = ("popularity", "item_cf", "content", "hybrid")
 DENSE_REASONS_MAX = 4000
+# what the dbt Python models read of stg_shop__products and int_segment_inputs_joined
+# (see _warehouse_frames)
+WAREHOUSE_PRODUCT_COLUMNS = "product_id, product_name, category, brand, product_description, list_price"
+WAREHOUSE_CUSTOMER_COLUMNS = "customer_id, persona, as_of_date"
 KINDS = ("purchase", "cart", "view")
 RECOMMENDATION_COLUMNS = {
     "customer_id": "str",

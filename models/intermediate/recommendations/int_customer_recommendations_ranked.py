@@ -3,13 +3,9 @@
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from c360.recommendations import rank
+    from c360.recommendations import WAREHOUSE_CUSTOMER_COLUMNS, WAREHOUSE_PRODUCT_COLUMNS, rank
 
     interactions = dbt.ref("int_product_interactions_listed").df()
-    products = (
-        dbt.ref("stg_shop__products")
-        .project("product_id, product_name, category, brand, product_description, list_price")
-        .df()
-    )
-    customers = dbt.ref("int_segment_inputs_joined").project("customer_id, persona, as_of_date").df()
+    products = dbt.ref("stg_shop__products").project(WAREHOUSE_PRODUCT_COLUMNS).df()
+    customers = dbt.ref("int_segment_inputs_joined").project(WAREHOUSE_CUSTOMER_COLUMNS).df()
     return rank(interactions, products, customers, dbt.config.get("recommendations"))
