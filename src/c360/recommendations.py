@@ -94,6 +94,7 @@ class Catalogue:
         self.ids = products["product_id"].astype(str).to_numpy()
         self.index = {p: i for i, p in enumerate(self.ids)}
         self.category = products["category"].fillna("unknown").astype(str).to_numpy()
+        self.codes = pd.factorize(self.category, sort=True)[0].astype(np.int64)
         self.available = products["is_available"].fillna(False).astype(bool).to_numpy()
         self.neighbours = neighbours
         text = (
@@ -165,30 +166,76 @@ def popularity(matrix: sparse.csr_matrix, purchases: sparse.csr_matrix, segments
 
 
 def _pick(
-    scores: np.ndarray, blocked: np.ndarray, catalogue: Catalogue, n: int, share: float, taken=()
-) -> list[int]:
-    """Top products by score (ties: product order) after ``taken``, blocked ones out, at
-    most ``share`` of the ``n`` (at least one) from any one category."""
+    scores: np.ndarray,
+    blocked: np.ndarray,
+    codes: np.ndarray,
+    n: int,
+    share: float,
+    taken: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The top products of each row of ``scores`` (customers x products) with a positive
+    score, ``blocked`` ones and those in ``taken`` (customers x t product indices, -1
+    for none) out, at most ``share`` of ``n`` (at least one) from any one category
+    (``codes``: each product's category number), counting the taken ones, until each
+    row holds ``n``. Ties: lower product index first.
+
+    Returns (rows, products), in row order and then pick order. Vectorised form of the
+    greedy walk down each row's sorted scores: a product is kept when it is allowed and
+    fewer than the cap of its category's allowed products came before it, and the first
+    ``n`` minus the taken of those kept are the picks."""
+    rows_n, products_n = scores.shape
     cap = max(1, math.floor(n * share))
-    taken = list(taken)
-    per_category: dict = {}
-    for j in taken:
-        per_category[catalogue.category[j]] = per_category.get(catalogue.category[j], 0) + 1
-    chosen = set(taken)
+    categories = int(codes.max()) + 1 if products_n else 0
+    counts = np.zeros((rows_n, categories), dtype=np.int64)
+    excluded = blocked.copy()
+    room = np.full(rows_n, n, dtype=np.int64)
+    if taken is not None and taken.size:
+        r, k = np.nonzero(taken >= 0)
+        excluded[r, taken[r, k]] = True
+        np.add.at(counts, (r, codes[taken[r, k]]), 1)
+        room -= (taken >= 0).sum(axis=1)
     # a stable sort of the negated scores keeps the lower product index first among ties
-    order = np.argsort(-scores, kind="stable")
-    for j in order[: int((scores > 0).sum())]:
-        if len(taken) == n:
-            break
-        if blocked[j] or j in chosen:
-            continue
-        category = catalogue.category[j]
-        if per_category.get(category, 0) >= cap:
-            continue
-        taken.append(int(j))
-        chosen.add(int(j))
-        per_category[category] = per_category.get(category, 0) + 1
-    return taken
+    order = np.argsort(-scores, axis=1, kind="stable")
+    allowed = (np.take_along_axis(scores, order, axis=1) > 0) & ~np.take_along_axis(excluded, order, axis=1)
+    sorted_codes = codes[order]
+    keep = np.zeros_like(allowed)
+    for c in range(categories):
+        in_category = allowed & (sorted_codes == c)
+        keep |= in_category & (np.cumsum(in_category, axis=1) + counts[:, [c]] <= cap)
+    keep &= np.cumsum(keep, axis=1) <= room[:, None]
+    r, at = np.nonzero(keep)
+    return r, order[r, at]
+
+
+def _reasons(
+    block: sparse.csr_matrix, rows: np.ndarray, products: np.ndarray, by_content: np.ndarray, lookup: dict
+) -> np.ndarray:
+    """For each recommended (row, product), the product of the row's history that
+    contributes most to its score (history weight x similarity, content or
+    collaborative as ``by_content`` says; ties: first in the history), -1 without
+    history. Vectorised over every (pair, history product)."""
+    out = np.full(len(rows), -1, dtype=np.int64)
+    lengths = np.diff(block.indptr)[rows]
+    has = np.flatnonzero(lengths > 0)
+    if not len(has):
+        return out
+    lengths = lengths[has]
+    pair = np.repeat(np.arange(len(has)), lengths)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    local = np.arange(int(lengths.sum())) - starts[pair]
+    at = block.indptr[rows[has]][pair] + local
+    history, target = block.indices[at], products[has][pair]
+    similarity = np.zeros(len(at))
+    content = by_content[has][pair]
+    for use_content, name in ((True, "content"), (False, "cf")):
+        pick = content == use_content
+        if pick.any() and lookup[name] is not None:
+            similarity[pick] = np.asarray(lookup[name][history[pick], target[pick]]).ravel()
+    contribution = block.data[at] * similarity
+    best = np.maximum.reduceat(contribution, starts)
+    first = np.minimum.reduceat(np.where(contribution == best[pair], local, np.iinfo(np.int64).max), starts)
+    out[has] = block.indices[block.indptr[rows[has]] + first]
+    return out
 
 
 def _scaled(block: np.ndarray) -> np.ndarray:
@@ -211,22 +258,31 @@ def recommend(
 ) -> pd.DataFrame:
     """``n`` products for each customer (row of ``matrix``) by ``method``; a list the
     method cannot fill (no history, no neighbours) is completed from the customer's
-    segment's popular products (``popular``, from ``popularity``)."""
+    segment's popular products (``popular``, from ``popularity``). Rows: customer by
+    customer, in rank order."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     if collaborative is None and method in ("item_cf", "hybrid"):
         collaborative = catalogue.collaborative(matrix)
     share = cfg["hybrid_cf_share"]
-    # the reasons look up one similarity per recommended product: dense for catalogues
-    # that fit (DENSE_REASONS_MAX products: 4,000 x 4,000 doubles is 128 MB), else sparse
+    # the reasons look up one similarity per (recommended product, history product):
+    # dense for catalogues that fit (DENSE_REASONS_MAX products: 4,000 x 4,000 doubles is
+    # 128 MB), else sparse
     dense = len(catalogue.ids) <= DENSE_REASONS_MAX
     lookup = {
-        "content": catalogue.content.toarray() if dense else catalogue.content.tocsc(),
+        "content": catalogue.content.toarray() if dense else catalogue.content.tocsr(),
         "cf": None
         if collaborative is None
-        else (collaborative.toarray() if dense else collaborative.tocsc()),
+        else (collaborative.toarray() if dense else collaborative.tocsr()),
     }
-    records = []
+    names = sorted(popular)
+    fill_scores = np.vstack([popular[name] for name in names]) if names else np.zeros((0, len(catalogue.ids)))
+    known = {name: i for i, name in enumerate(names)}
+    segment_names = np.array(
+        [str(s) if pd.notna(s) and str(s) in popular else "everyone" for s in segments], dtype=object
+    )
+    share_cap = cfg["max_category_share"]
+    parts = []
     for start in range(0, len(customers), cfg["batch_size"]):
         stop = min(start + cfg["batch_size"], len(customers))
         block = matrix[start:stop]
@@ -239,52 +295,77 @@ def recommend(
             scores = np.zeros((stop - start, len(catalogue.ids)))
         else:
             scores = cf if method == "item_cf" else content
-        blocked_block = (purchases[start:stop] > 0).toarray() | ~catalogue.available
-        for offset in range(stop - start):
-            i, blocked = start + offset, blocked_block[offset]
-            row = slice(block.indptr[offset], block.indptr[offset + 1])
-            history, weights = block.indices[row], block.data[row]
-            picked = _pick(scores[offset], blocked, catalogue, n, cfg["max_category_share"])
-            for j in picked:
-                by_content = method == "content" or (
-                    method == "hybrid" and content[offset, j] > cf[offset, j]
-                )
-                similarity = lookup["content" if by_content else "cf"]
-                column = similarity[history, j]
-                contribution = weights * (np.asarray(column).ravel() if dense else column.toarray().ravel())
-                records.append(
-                    (
-                        customers[i],
-                        0,
-                        catalogue.ids[j],
-                        float(scores[offset, j]),
-                        method,
-                        "similar_to" if by_content else "bought_together_with",
-                        catalogue.ids[history[int(np.argmax(contribution))]],
-                        None,
-                    )
-                )
-            if len(picked) < n:
-                segment = (
-                    str(segments[i]) if pd.notna(segments[i]) and str(segments[i]) in popular else "everyone"
-                )
-                fill = popular[segment]
-                for j in _pick(fill, blocked, catalogue, n, cfg["max_category_share"], picked)[len(picked) :]:
-                    records.append(
-                        (
-                            customers[i],
-                            0,
-                            catalogue.ids[j],
-                            float(fill[j]),
-                            "popularity",
-                            "popular_with",
-                            None,
-                            segment,
-                        )
-                    )
-    frame = pd.DataFrame.from_records(records, columns=list(RECOMMENDATION_COLUMNS))
-    frame["recommendation_rank"] = frame.groupby("customer_id", sort=False).cumcount() + 1
-    return frame.astype(RECOMMENDATION_COLUMNS)
+        blocked = (purchases[start:stop] > 0).toarray() | ~catalogue.available
+        rows, picked = _pick(scores, blocked, catalogue.codes, n, share_cap)
+        by_content = np.full(len(rows), method == "content")
+        if method == "hybrid":
+            by_content = content[rows, picked] > cf[rows, picked]
+        reason = _reasons(block, rows, picked, by_content, lookup)
+        got = np.bincount(rows, minlength=stop - start)
+        place = _within(rows)
+        # the picks as each row's first columns (-1 beyond), for the fill to count
+        taken = np.full((stop - start, n), -1, dtype=np.int64)
+        taken[rows, place] = picked
+        short = np.flatnonzero(got < n)
+        segment_block = segment_names[start:stop]
+        fill_rows, fill = _pick(
+            fill_scores[np.array([known[name] for name in segment_block[short]], dtype=np.int64)],
+            blocked[short],
+            catalogue.codes,
+            n,
+            share_cap,
+            taken[short],
+        )
+        fill_rows = short[fill_rows]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": np.concatenate([rows, fill_rows]) + start,
+                    "rank": np.concatenate([place, got[fill_rows] + _within(fill_rows)]),
+                    "product": np.concatenate([picked, fill]),
+                    "score": np.concatenate(
+                        [
+                            scores[rows, picked],
+                            fill_scores[np.array([known[s] for s in segment_block[fill_rows]], dtype=np.int64), fill],
+                        ]
+                    ),
+                    "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)]),
+                    "by_content": np.concatenate([by_content, np.zeros(len(fill_rows), bool)]),
+                    "reason": np.concatenate([reason, np.full(len(fill_rows), -1)]),
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in RECOMMENDATION_COLUMNS.items()})
+    picks = pd.concat(parts, ignore_index=True).sort_values(["row", "rank"], kind="stable")
+    fill_row = picks["from_fill"].to_numpy()
+    reason = picks["reason"].to_numpy()
+    ids = np.asarray(catalogue.ids, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "customer_id": np.asarray(customers, dtype=object)[picks["row"].to_numpy()],
+            "recommendation_rank": picks["rank"].to_numpy() + 1,
+            "product_id": ids[picks["product"].to_numpy()],
+            "score": picks["score"].to_numpy(dtype=float),
+            "method": np.where(fill_row, "popularity", method),
+            "reason_type": np.where(
+                fill_row,
+                "popular_with",
+                np.where(picks["by_content"].to_numpy(), "similar_to", "bought_together_with"),
+            ),
+            "reason_product_id": np.where(reason >= 0, ids[np.maximum(reason, 0)], None),
+            "reason_segment": np.where(fill_row, segment_names[picks["row"].to_numpy()], None),
+        }
+    )
+    return frame.astype(RECOMMENDATION_COLUMNS).reset_index(drop=True)
+
+
+def _within(rows: np.ndarray) -> np.ndarray:
+    """Each element's position among the equal values before it (``rows`` sorted)."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    return np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
 
 
 def _ndcg(hits: np.ndarray, relevant: int) -> float:

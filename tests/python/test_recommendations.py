@@ -209,3 +209,54 @@ def test_empty_inputs_give_empty_lists_and_a_skipped_evaluation(empty):
         assert lists.empty
     report = R.evaluate_frame(interactions, products, customers, CONFIG)
     assert (report["metric"] == "skipped").all() and report["warning"].notna().all()
+
+
+def _greedy(scores, blocked, codes, n, share, taken=()):
+    """The plain greedy walk the vectorised pick must equal, one row at a time."""
+    cap = max(1, int(np.floor(n * share)))
+    taken = [int(j) for j in taken if j >= 0]
+    counts = {}
+    for j in taken:
+        counts[codes[j]] = counts.get(codes[j], 0) + 1
+    picked = []
+    for j in np.argsort(-scores, kind="stable"):
+        if len(taken) + len(picked) == n or scores[j] <= 0:
+            break
+        if blocked[j] or j in taken or counts.get(codes[j], 0) >= cap:
+            continue
+        picked.append(int(j))
+        counts[codes[j]] = counts.get(codes[j], 0) + 1
+    return picked
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_vectorised_pick_equals_the_greedy_walk(seed):
+    rng = np.random.default_rng(seed)
+    customers, products, n = 40, 30, 6
+    # ties on purpose (rounded scores), zeros, blocked products and earlier picks
+    scores = np.round(rng.random((customers, products)), 1) * (rng.random((customers, products)) < 0.7)
+    blocked = rng.random((customers, products)) < 0.2
+    codes = rng.integers(0, 4, products)
+    taken = np.where(rng.random((customers, 2)) < 0.5, rng.integers(0, products, (customers, 2)), -1)
+    taken[:, 1] = np.where(taken[:, 1] == taken[:, 0], -1, taken[:, 1])
+    for share, earlier in ((0.5, None), (0.34, taken), (1.0, None)):
+        rows, picked = R._pick(scores, blocked, codes, n, share, earlier)
+        for r in range(customers):
+            want = _greedy(scores[r], blocked[r], codes, n, share, () if earlier is None else earlier[r])
+            assert picked[rows == r].tolist() == want, (share, r)
+
+
+def test_the_reason_is_the_history_product_contributing_most():
+    from scipy import sparse
+
+    history = sparse.csr_matrix(np.array([[2.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0]]))
+    similarity = np.array(
+        [[0, 0.1, 0.5, 0.9], [0.1, 0, 0.3, 0.9], [0.5, 0.3, 0, 0.3], [0.9, 0.9, 0.3, 0]]
+    )
+    lookup = {"content": similarity, "cf": similarity * 0}
+    rows, products = np.array([0, 0, 1, 2]), np.array([3, 1, 3, 3])
+    reasons = R._reasons(history, rows, products, np.array([True, True, True, True]), lookup)
+    # row 0: product 3 via 2 x 0.9 (P0) against 1 x 0.3; product 1 via 1 x 0.3 (P2) against 2 x 0.1
+    # row 1 has no history; row 2: a tie (0.9 each), the first in the history wins
+    assert reasons.tolist() == [0, 2, -1, 0]
+    assert R._reasons(history, rows, products, np.array([False] * 4), lookup).tolist()[2] == -1

@@ -160,7 +160,11 @@ def main(argv: list[str] | None = None) -> None:
         if not Path(args.db).is_file():
             raise SystemExit(f"error: no warehouse at {args.db}")
         truth = Path(args.truth) if args.truth else None
-        needed = "purchase_rates" if args.command == "predictions" else "experiment_assignments"
+        needed = {
+            "predictions": "purchase_rates",
+            "experiments": "experiment_assignments",
+            "recommendations": "product_bundles",
+        }[args.command]
         if truth is not None and not any((truth / f"{needed}.{x}").is_file() for x in ("csv", "parquet")):
             raise SystemExit(f"error: no {needed} in {truth} (generate with the truth)")
         if args.command == "experiments" and truth is None:
@@ -170,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
             if args.command == "recommendations":
                 try:
                     report = recommendations.evaluate(con)
+                    if truth is not None:
+                        report["bundles"] = recommendations.bundles(con, truth)
                 except ValueError as error:
                     raise SystemExit(f"error: {error}") from None
                 text = recommendations.markdown(report)

@@ -23,6 +23,7 @@ from .generator import (
     TRUTH_COLUMNS,
     ChunkGenerator,
     GeneratorConfig,
+    bundle_truth,
     make_products,
 )
 
@@ -71,6 +72,8 @@ def generate(
     tw = {t: _TableWriter(truth_dir / t, cols, fmt) for t, cols in TRUTH_COLUMNS.items()} if truth else {}
     products = make_products(cfg)
     raw["products"].write(products["rows"])
+    if truth:
+        tw["product_bundles"].write(bundle_truth(products))
 
     for chunk, first in enumerate(range(0, cfg.customers, cfg.chunk_size)):
         n = min(cfg.chunk_size, cfg.customers - first)

@@ -103,6 +103,12 @@ EXPERIMENT_SECOND_VARIANT_SHARE = 0.015  # also assigned another variant on anot
 ORDER_BAD_AMOUNT_SHARE = 0.004
 POS_BAD_AMOUNT_SHARE = 0.003
 POS_CARD_SCANNED_SHARE = 0.75
+# co-purchase structure (recommendations): the share of products in a bundle, the share of
+# an order's later lines that are a partner of its first, and of next orders opening with
+# a partner of the previous order's first product
+BUNDLED_SHARE = 0.5
+BUNDLE_LINE_SHARE = 0.6
+BUNDLE_FOLLOW_UP_SHARE = 0.3
 FX_FROM_GBP = {"GBP": 1.0, "USD": 1.27, "EUR": 1.17}
 
 RAW_COLUMNS = {
@@ -182,6 +188,7 @@ TRUTH_COLUMNS = {
         "effect_days",
         "revenue_uplift_per_day",
     ],
+    "product_bundles": ["bundle_id", "product_id"],
     "purchase_rates": [
         "person_id",
         "active_from",
@@ -829,7 +836,7 @@ class ChunkGenerator:
         line_order = np.repeat(np.arange(m), n_lines)
         line_number = _rank_within(line_order) + 1
         owner = buyer[line_order]
-        prod = self._pick_products(p["fav"][owner])
+        prod = self._plant_bundles(self._pick_products(p["fav"][owner]), line_order, line_number, buyer, order_ts)
         price_gbp = self.products["price_gbp"][prod]
         fx = np.array([FX_FROM_GBP[c] for c in currency[line_order]])
         unit_price = np.round(price_gbp * fx * aov[owner].clip(0.8, 1.2), 2)
@@ -878,6 +885,35 @@ class ChunkGenerator:
         }
         truth = {"order_id": order_id, "person_id": p["person_id"][buyer]}
         return self._resend(orders, 0.01), self._resend(items, 0.005), truth
+
+    def _plant_bundles(
+        self,
+        prod: np.ndarray,
+        line_order: np.ndarray,
+        line_number: np.ndarray,
+        buyer: np.ndarray,
+        order_ts: np.ndarray,
+    ) -> np.ndarray:
+        """Co-purchase structure over the lines' products. Within an order, each line after
+        the first is, at BUNDLE_LINE_SHARE, a bundle partner of the first line's product;
+        across orders, a person's next order opens, at BUNDLE_FOLLOW_UP_SHARE, with a
+        partner of the previous order's first product. Own stream: every other draw of
+        the chunk is unchanged."""
+        r = np.random.default_rng([self.cfg.seed, self.chunk, 7])
+        prod = prod.copy()
+        first_line = np.flatnonzero(line_number == 1)  # lines are grouped by order, first line first
+        by_time = np.lexsort((order_ts, buyer))
+        previous = np.full(len(buyer), -1, dtype=np.int64)
+        same = buyer[by_time][1:] == buyer[by_time][:-1]
+        previous[by_time[1:][same]] = by_time[:-1][same]
+        follow = (previous >= 0) & (r.random(len(buyer)) < BUNDLE_FOLLOW_UP_SHARE)
+        opened = bundle_partners(self.products, prod[first_line[previous[follow]]], r)
+        at = first_line[np.flatnonzero(follow)]
+        prod[at[opened >= 0]] = opened[opened >= 0]
+        partner = bundle_partners(self.products, prod[first_line[line_order]], r)
+        swap = (line_number > 1) & (partner >= 0) & (r.random(len(prod)) < BUNDLE_LINE_SHARE)
+        prod[swap] = partner[swap]
+        return prod
 
     def order_rates(self, p: dict) -> np.ndarray:
         """Web and app orders per active day of each person (before statuses and bad rows)."""
@@ -1245,4 +1281,65 @@ def make_products(cfg: GeneratorConfig) -> dict:
         "description": desc,
     }
     by_category = {c: np.flatnonzero(cat == c) for c in V.CATEGORIES}
-    return {"rows": rows, "product_id": product_id, "price_gbp": price, "by_category": by_category}
+    return {
+        "rows": rows,
+        "product_id": product_id,
+        "price_gbp": price,
+        "by_category": by_category,
+        **_bundles(cfg, n),
+    }
+
+
+def _bundles(cfg: GeneratorConfig, n: int) -> dict:
+    """Products bought together: BUNDLED_SHARE of the catalogue split at random into
+    groups of 2 to 4 (so a group spans categories, and its categories are bought
+    together too). Drawn from their own stream, so the product rows do not change.
+
+    ``bundle_of`` is each product's bundle (-1 for none); ``members`` lists the bundles'
+    products bundle after bundle, from ``start`` with ``size``; ``position`` is each
+    bundled product's place in its bundle."""
+    rng = np.random.default_rng([cfg.seed, 999_998])
+    chosen = rng.permutation(n)[: int(n * BUNDLED_SHARE)]
+    sizes = []
+    while sum(sizes) < len(chosen):
+        sizes.append(int(rng.integers(2, 5)))
+    sizes[-1] -= sum(sizes) - len(chosen)
+    if sizes and sizes[-1] < 2:  # a lone last product joins the bundle before it
+        sizes[-2] += sizes.pop()
+    size = np.asarray(sizes, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    bundle_of = np.full(n, -1, dtype=np.int64)
+    position = np.zeros(n, dtype=np.int64)
+    bundle_of[chosen] = np.repeat(np.arange(len(size)), size)
+    position[chosen] = np.arange(len(chosen)) - np.repeat(start, size)
+    return {
+        "bundle_of": bundle_of,
+        "bundle_members": chosen,
+        "bundle_start": start,
+        "bundle_size": size,
+        "bundle_position": position,
+    }
+
+
+def bundle_truth(products: dict) -> dict:
+    """The planted bundles as a truth table: one row per bundled product."""
+    members = products["bundle_members"]
+    return {
+        "bundle_id": np.char.add(
+            "B", np.char.zfill(products["bundle_of"][members].astype(str), 4)
+        ).astype(object),
+        "product_id": products["product_id"][members],
+    }
+
+
+def bundle_partners(products: dict, prod: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each product index in ``prod``, another product of its bundle drawn at random
+    (-1 where the product is in no bundle)."""
+    b = products["bundle_of"][prod]
+    out = np.full(len(prod), -1, dtype=np.int64)
+    has = b >= 0
+    size = products["bundle_size"][b[has]]
+    step = 1 + (rng.random(int(has.sum())) * (size - 1)).astype(np.int64)
+    at = (products["bundle_position"][prod[has]] + step) % size
+    out[has] = products["bundle_members"][products["bundle_start"][b[has]] + at]
+    return out

@@ -55,18 +55,37 @@ records as (
     from {{ ref('stg_privacy__consent_records') }}
 ),
 
+-- counted per identifier key first, then looked up per record: no grouping over the
+-- records themselves (tens of millions at scale; each record id is unique in its
+-- staging model, tested there)
+keys_resolved as (
+    select
+        identity_map.identifier_key,
+        count(*) as customers,
+        count(customers_erased.customer_id) as erased_customers
+    from identity_map
+    left join customers_erased on identity_map.customer_id = customers_erased.customer_id
+    group by 1
+),
+
+keys_published as (
+    select
+        identifier_key,
+        count(*) as published_customers
+    from published_map
+    group by 1
+),
+
 matched as (
     select
         records.source_table,
         records.record_id,
-        count(identity_map.customer_id) as customers,
-        count(published_map.customer_id) as published_customers,
-        count(customers_erased.customer_id) as erased_customers
+        coalesce(keys_resolved.customers, 0) as customers,
+        coalesce(keys_published.published_customers, 0) as published_customers,
+        coalesce(keys_resolved.erased_customers, 0) as erased_customers
     from records
-    left join identity_map on records.identifier_key = identity_map.identifier_key
-    left join published_map on records.identifier_key = published_map.identifier_key
-    left join customers_erased on identity_map.customer_id = customers_erased.customer_id
-    group by 1, 2
+    left join keys_resolved on records.identifier_key = keys_resolved.identifier_key
+    left join keys_published on records.identifier_key = keys_published.identifier_key
 )
 
 select * from matched
