@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -134,21 +135,84 @@ class Catalogue:
         return self._top_k(columns.T @ columns)
 
 
+def _relation(interactions, con):
+    """The interactions as a DuckDB relation with columns customer_id, product_id, kind,
+    interacted_at, and its connection: a relation is used as it is (``con``, its
+    connection, must be given), a pandas frame is read through a new in-memory one."""
+    if isinstance(interactions, pd.DataFrame):
+        con = duckdb.connect()
+        frame = con.from_df(interactions[["customer_id", "product_id", "kind", "interacted_at"]])
+        # typed, so that an empty frame's columns (no type) still join and compare
+        return con, frame.project(
+            "cast(customer_id as varchar) as customer_id, cast(product_id as varchar) as product_id,"
+            " cast(kind as varchar) as kind, cast(interacted_at as timestamp) as interacted_at"
+        )
+    if con is None:
+        raise ValueError("interactions given as a DuckDB relation need its connection (con)")
+    return con, interactions
+
+
+def coded_interactions(
+    interactions, customers: np.ndarray, catalogue: Catalogue, con=None, before=None, after=None
+) -> dict:
+    """The interactions of known customers with catalogue products as numpy arrays:
+    ``row`` (index into ``customers``), ``column`` (into the catalogue), ``kind`` (index
+    into KINDS; len(KINDS) for any other) and ``age_origin_us`` (microseconds since the
+    epoch), optionally only those before ``before`` or at/after ``after``
+    (timestamps). Joined, filtered and sorted (row, column, time, kind) by DuckDB, so
+    that only numbers reach Python: at 1,000,000 customers the interactions are tens of
+    millions of rows, too many to hold as text in pandas. The sort fixes the order in
+    which a customer's weights are summed: same data, same scores."""
+    con, relation = _relation(interactions, con)
+    people = con.from_df(
+        pd.DataFrame({"customer_id": customers, "c360_row": np.arange(len(customers))})
+    ).project("cast(customer_id as varchar) as customer_id, cast(c360_row as bigint) as c360_row")
+    items = con.from_df(
+        pd.DataFrame({"product_id": catalogue.ids, "c360_column": np.arange(len(catalogue.ids))})
+    ).project("cast(product_id as varchar) as product_id, cast(c360_column as bigint) as c360_column")
+    joined = relation.join(people, "customer_id").join(items, "product_id")
+    if before is not None:
+        joined = joined.filter(f"interacted_at < timestamp '{pd.Timestamp(before).isoformat(sep=' ')}'")
+    if after is not None:
+        joined = joined.filter(f"interacted_at >= timestamp '{pd.Timestamp(after).isoformat(sep=' ')}'")
+    kind = " ".join(f"when '{k}' then {i}" for i, k in enumerate(KINDS))
+    arrays = (
+        joined.project(
+            f"c360_row as row, c360_column as column_, coalesce(case kind {kind} end, {len(KINDS)}) as kind,"
+            " epoch_us(interacted_at) as at_us"
+        )
+        .order("row, column_, at_us, kind")
+        .fetchnumpy()
+    )
+    return {
+        "row": np.asarray(arrays["row"], dtype=np.int64),
+        "column": np.asarray(arrays["column_"], dtype=np.int64),
+        "kind": np.asarray(arrays["kind"], dtype=np.int64),
+        "at_us": np.asarray(arrays["at_us"], dtype=np.int64),
+    }
+
+
 def interaction_matrix(
-    interactions: pd.DataFrame, customers: np.ndarray, catalogue: Catalogue, as_of: pd.Timestamp, cfg: dict
+    interactions,
+    customers: np.ndarray,
+    catalogue: Catalogue,
+    as_of: pd.Timestamp,
+    cfg: dict,
+    con=None,
+    before=None,
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """Customers x products: decayed weighted interactions, and purchases (0/1)."""
-    rows = interactions[interactions["product_id"].isin(catalogue.index)]
-    customer_index = {c: i for i, c in enumerate(customers)}
-    rows = rows[rows["customer_id"].isin(customer_index)]
-    weight = rows["kind"].map({k: cfg[f"{k}_weight"] for k in KINDS}).fillna(0.0).to_numpy(dtype=float)
-    age = (as_of - pd.to_datetime(rows["interacted_at"])).dt.total_seconds().to_numpy(dtype=float) / 86_400
+    """Customers x products: decayed weighted interactions, and purchases (0/1), from
+    the interactions (a pandas frame, or a DuckDB relation with its connection ``con``)
+    before ``before`` when given."""
+    coded = coded_interactions(interactions, customers, catalogue, con, before=before)
+    weights = np.array([cfg[f"{k}_weight"] for k in KINDS] + [0.0])[coded["kind"]]
+    as_of_us = pd.Timestamp(as_of).value // 1000
+    age = (as_of_us - coded["at_us"]) / 86_400_000_000
     decay = np.power(0.5, np.clip(age, 0, None) / cfg["half_life_days"])
-    r = rows["customer_id"].map(customer_index).to_numpy(dtype=np.int64)
-    c = rows["product_id"].map(catalogue.index).to_numpy(dtype=np.int64)
+    r, c = coded["row"], coded["column"]
     shape = (len(customers), len(catalogue.ids))
-    matrix = sparse.csr_matrix((weight * decay, (r, c)), shape=shape)
-    bought = rows["kind"].to_numpy() == "purchase"
+    matrix = sparse.csr_matrix((weights * decay, (r, c)), shape=shape)
+    bought = coded["kind"] == 0
     purchases = sparse.csr_matrix((np.ones(int(bought.sum())), (r[bought], c[bought])), shape=shape)
     purchases.data[:] = 1.0
     return matrix, purchases
@@ -326,7 +390,9 @@ def recommend(
                     "score": np.concatenate(
                         [
                             scores[rows, picked],
-                            fill_scores[np.array([known[s] for s in segment_block[fill_rows]], dtype=np.int64), fill],
+                            fill_scores[
+                                np.array([known[s] for s in segment_block[fill_rows]], dtype=np.int64), fill
+                            ],
                         ]
                     ),
                     "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)]),
@@ -368,46 +434,68 @@ def _within(rows: np.ndarray) -> np.ndarray:
     return np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
 
 
-def _ndcg(hits: np.ndarray, relevant: int) -> float:
-    gains = 1 / np.log2(np.arange(2, len(hits) + 2))
-    ideal = gains[: min(relevant, len(hits))].sum()
-    return float((gains * hits).sum() / ideal) if ideal else 0.0
+def _list_metrics(
+    recs: pd.DataFrame, customers: np.ndarray, wanted: sparse.csr_matrix, catalogue: Catalogue, unit, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per evaluated customer (``customers``, rows of ``wanted``: the products they
+    bought new in the holdout), from their lists (``recs``, in rank order): precision,
+    recall and NDCG at ``k``, and per list of two or more the intra-list diversity,
+    1 - the mean content cosine over its ordered pairs (``unit``: L2-normalised TF-IDF
+    rows; none without it). A short list counts its missing places as misses.
+    Vectorised over all lists: the sum of a list's pairwise cosines is the squared norm
+    of the sum of its vectors less their own squared norms."""
+    row = pd.Index(customers).get_indexer(recs["customer_id"])
+    column = pd.Index(catalogue.ids).get_indexer(recs["product_id"])
+    place = recs["recommendation_rank"].to_numpy(dtype=np.int64) - 1
+    hit = np.asarray(wanted[row, column]).ravel() > 0 if len(recs) else np.zeros(0, dtype=bool)
+    relevant = np.diff(wanted.indptr)
+    hits = np.bincount(row, weights=hit, minlength=len(customers))
+    gains = 1 / np.log2(np.arange(2, k + 2))
+    ideal = np.cumsum(gains)[np.minimum(relevant, k) - 1]
+    dcg = np.bincount(row, weights=hit * gains[np.minimum(place, k - 1)], minlength=len(customers))
+    diversity = np.zeros(0)
+    if unit is not None and len(recs):
+        lists = sparse.csr_matrix(
+            (np.ones(len(recs)), (row, column)), shape=(len(customers), len(catalogue.ids))
+        )
+        length = np.diff(lists.indptr)
+        summed = lists @ unit
+        own = lists @ np.asarray(unit.multiply(unit).sum(axis=1)).ravel()
+        pairs = np.asarray(summed.multiply(summed).sum(axis=1)).ravel() - own
+        several = length > 1
+        diversity = 1 - pairs[several] / (length[several] * (length[several] - 1))
+    return hits / k, hits / relevant, dcg / ideal, diversity
 
 
 def evaluate(
-    interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame, as_of, config: dict
+    interactions, products: pd.DataFrame, customers: pd.DataFrame, as_of, config: dict, con=None
 ) -> list[dict]:
     """Out-of-time evaluation: every method fitted on the interactions before the
     cutoff (``holdout_days`` before the day after ``as_of``) recommends ``evaluation_k``
     products to each customer who bought something new in the holdout; precision,
     recall and NDCG at k against those purchases, catalogue coverage and intra-list
     diversity (mean pairwise 1 - content cosine). Records in the model_evaluations
-    layout (target ``recommendations``)."""
+    layout (target ``recommendations``). ``interactions``: a pandas frame, or a DuckDB
+    relation with its connection ``con``."""
     cfg = settings(config)
     k = cfg["evaluation_k"]
     cutoff = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1) - pd.Timedelta(days=cfg["holdout_days"])
-    interactions = interactions.sort_values(["customer_id", "interacted_at", "product_id"], kind="stable")
-    at = pd.to_datetime(interactions["interacted_at"])
-    train, test = (
-        interactions[at < cutoff],
-        interactions[(at >= cutoff) & (interactions["kind"] == "purchase")],
-    )
     catalogue = Catalogue(products, cfg["neighbours"])
     people = customers.sort_values("customer_id", kind="stable")
     ids = people["customer_id"].astype(str).to_numpy()
     segments = people["segment"].to_numpy(dtype=object)
-    matrix, purchases = interaction_matrix(train, ids, catalogue, cutoff, cfg)
-    before = set(
-        zip(
-            train.loc[train["kind"] == "purchase", "customer_id"],
-            train.loc[train["kind"] == "purchase", "product_id"],
-        )
+    matrix, purchases = interaction_matrix(interactions, ids, catalogue, cutoff, cfg, con=con, before=cutoff)
+    later = coded_interactions(interactions, ids, catalogue, con, after=cutoff)
+    bought_later = later["kind"] == 0
+    r, c = later["row"][bought_later], later["column"][bought_later]
+    # a purchase in the holdout counts when the customer had not bought the product before
+    new = np.asarray(purchases[r, c]).ravel() == 0 if len(r) else np.zeros(0, dtype=bool)
+    holdout = sparse.csr_matrix(
+        (np.ones(int(new.sum())), (r[new], c[new])), shape=(len(ids), len(catalogue.ids))
     )
-    relevant: dict = {}
-    for customer, product in zip(test["customer_id"], test["product_id"]):
-        if (customer, product) not in before and product in catalogue.index:
-            relevant.setdefault(customer, set()).add(product)
-    rows = np.flatnonzero([customer in relevant for customer in ids])
+    holdout.data[:] = 1.0  # a product bought twice in the holdout counts once
+    rows = np.flatnonzero(np.diff(holdout.indptr) > 0)
+    wanted = holdout[rows]
     base = {
         "target": "recommendations",
         "bucket": None,
@@ -433,10 +521,6 @@ def evaluate(
     popular = popularity(matrix, purchases, segments)
     collaborative = catalogue.collaborative(matrix)
     unit = normalize(catalogue.tfidf) if catalogue.tfidf is not None else None
-    # all pairwise content cosines at once when the catalogue fits (as for the reasons)
-    cosines = (
-        (unit @ unit.T).toarray() if unit is not None and len(catalogue.ids) <= DENSE_REASONS_MAX else None
-    )
     records = []
     for method in METHODS:
         recs = recommend(
@@ -451,27 +535,14 @@ def evaluate(
             k,
             collaborative,
         )
-        lists = recs.groupby("customer_id", sort=True)["product_id"].apply(list).to_dict()
-        precision, recall, ndcg, diversity = [], [], [], []
-        for customer in ids[rows]:
-            got = lists.get(customer, [])
-            want = relevant[customer]
-            hits = np.array([p in want for p in got] + [False] * (k - len(got)), dtype=float)
-            precision.append(hits.sum() / k)
-            recall.append(hits.sum() / len(want))
-            ndcg.append(_ndcg(hits, len(want)))
-            if unit is not None and len(got) > 1:
-                at = [catalogue.index[p] for p in got]
-                cosine = cosines[np.ix_(at, at)] if cosines is not None else (unit[at] @ unit[at].T).toarray()
-                pairs = len(got) * (len(got) - 1)
-                diversity.append(1 - (cosine.sum() - np.trace(cosine)) / pairs)
+        precision, recall, ndcg, diversity = _list_metrics(recs, ids[rows], wanted, catalogue, unit, k)
         available = int(catalogue.available.sum())
         metrics = {
             f"precision_at_{k}": float(np.mean(precision)),
             f"recall_at_{k}": float(np.mean(recall)),
             f"ndcg_at_{k}": float(np.mean(ndcg)),
             "catalogue_coverage": recs["product_id"].nunique() / available if available else None,
-            "intra_list_diversity": float(np.mean(diversity)) if diversity else None,
+            "intra_list_diversity": float(np.mean(diversity)) if len(diversity) else None,
             "share_from_popularity_fill": float((recs["method"] == "popularity").mean())
             if len(recs)
             else None,
@@ -482,12 +553,18 @@ def evaluate(
     return records
 
 
-def _warehouse_frames(interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame):
+def _warehouse_frames(interactions, products: pd.DataFrame, customers: pd.DataFrame):
     """The warehouse's column names to this module's: interactions
-    (int_product_interactions_listed), products (stg_shop__products: a product without
-    a valid list price is not offered), customers (int_segment_inputs_joined: the
-    persona is the popularity segment) and the as-of date."""
-    interactions = interactions.rename(columns={"interaction_kind": "kind"})
+    (int_product_interactions_listed, a pandas frame or a DuckDB relation), products
+    (stg_shop__products: a product without a valid list price is not offered),
+    customers (int_segment_inputs_joined: the persona is the popularity segment) and
+    the as-of date."""
+    if isinstance(interactions, pd.DataFrame):
+        interactions = interactions.rename(columns={"interaction_kind": "kind"})
+    else:
+        interactions = interactions.project(
+            "customer_id, product_id, interaction_kind as kind, interacted_at"
+        )
     products = products.rename(columns={"product_name": "name", "product_description": "description"}).assign(
         is_available=products["list_price"].notna() & (pd.to_numeric(products["list_price"]) > 0)
     )
@@ -499,10 +576,11 @@ def _warehouse_frames(interactions: pd.DataFrame, products: pd.DataFrame, custom
 
 
 def rank(
-    interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame, config: dict
+    interactions, products: pd.DataFrame, customers: pd.DataFrame, config: dict, con=None
 ) -> pd.DataFrame:
     """``top_n`` products for every customer by the shipped method, from the warehouse's
-    frames (see _warehouse_frames); interactions up to the end of the as-of date."""
+    frames (see _warehouse_frames; the interactions may be a DuckDB relation with its
+    connection ``con``); interactions up to the end of the as-of date."""
     cfg = settings(config)
     interactions, products, customers, as_of = _warehouse_frames(interactions, products, customers)
     people = customers.sort_values("customer_id", kind="stable")
@@ -510,8 +588,7 @@ def rank(
     segments = people["segment"].to_numpy(dtype=object)
     catalogue = Catalogue(products, cfg["neighbours"])
     end = as_of.normalize() + pd.Timedelta(days=1)
-    history = interactions[pd.to_datetime(interactions["interacted_at"]) < end]
-    matrix, purchases = interaction_matrix(history, ids, catalogue, end, cfg)
+    matrix, purchases = interaction_matrix(interactions, ids, catalogue, end, cfg, con=con, before=end)
     popular = popularity(matrix, purchases, segments)
     return recommend(
         matrix, purchases, ids, segments, catalogue, popular, cfg["shipped_method"], cfg, cfg["top_n"]
@@ -519,7 +596,7 @@ def rank(
 
 
 def evaluate_frame(
-    interactions: pd.DataFrame, products: pd.DataFrame, customers: pd.DataFrame, config: dict
+    interactions, products: pd.DataFrame, customers: pd.DataFrame, config: dict, con=None
 ) -> pd.DataFrame:
     """``evaluate`` on the warehouse's frames, as a typed model_evaluations frame; the
     shipped method's rows carry a warning when it does not beat popularity on NDCG."""
@@ -527,7 +604,7 @@ def evaluate_frame(
 
     cfg = settings(config)
     interactions, products, customers, as_of = _warehouse_frames(interactions, products, customers)
-    records = evaluate(interactions, products, customers, as_of, cfg)
+    records = evaluate(interactions, products, customers, as_of, cfg, con=con)
     ndcg = {r["method"]: r["value"] for r in records if r["metric"] == f"ndcg_at_{cfg['evaluation_k']}"}
     shipped = cfg["shipped_method"]
     if shipped != "popularity" and ndcg and ndcg.get(shipped, 0) <= ndcg.get("popularity", 0):

@@ -250,9 +250,7 @@ def test_the_reason_is_the_history_product_contributing_most():
     from scipy import sparse
 
     history = sparse.csr_matrix(np.array([[2.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0]]))
-    similarity = np.array(
-        [[0, 0.1, 0.5, 0.9], [0.1, 0, 0.3, 0.9], [0.5, 0.3, 0, 0.3], [0.9, 0.9, 0.3, 0]]
-    )
+    similarity = np.array([[0, 0.1, 0.5, 0.9], [0.1, 0, 0.3, 0.9], [0.5, 0.3, 0, 0.3], [0.9, 0.9, 0.3, 0]])
     lookup = {"content": similarity, "cf": similarity * 0}
     rows, products = np.array([0, 0, 1, 2]), np.array([3, 1, 3, 3])
     reasons = R._reasons(history, rows, products, np.array([True, True, True, True]), lookup)

@@ -70,10 +70,9 @@ shop_sales as (
         'shop:' || orders.order_id as sale_id,
         orders.order_id as source_sale_id,
         'shop' as sale_source,
-        case
-            when orders.customer_ref_type = 'email' then 'email:' || orders.customer_email_match_key
-            else 'contact_id:' || orders.customer_ref
-        end as buyer_identifier_key,
+        {{ customer_ref_identifier_key(
+            'orders.customer_ref_type', 'orders.customer_ref', 'orders.customer_email_match_key'
+        ) }} as buyer_identifier_key,
         orders.sales_channel,
         orders.order_status,
         orders.currency_code,

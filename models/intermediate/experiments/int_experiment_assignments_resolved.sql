@@ -21,10 +21,8 @@ keyed as (
         experiment_id,
         variant,
         assigned_at,
-        case
-            when customer_ref_type = 'email' then 'email:' || customer_email_match_key
-            when customer_ref_type = 'contact_id' then 'contact_id:' || customer_ref
-        end as customer_identifier_key,
+        {{ customer_ref_identifier_key('customer_ref_type', 'customer_ref', 'customer_email_match_key') }}
+            as customer_identifier_key,
         'anonymous_id:' || anonymous_id as visitor_identifier_key
     from assignments
 ),

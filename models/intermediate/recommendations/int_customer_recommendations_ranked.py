@@ -5,7 +5,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from c360.recommendations import WAREHOUSE_CUSTOMER_COLUMNS, WAREHOUSE_PRODUCT_COLUMNS, rank
 
-    interactions = dbt.ref("int_product_interactions_listed").df()
+    # a relation: c360.recommendations reads it through DuckDB as numbers, not as text
+    interactions = dbt.ref("int_product_interactions_listed")
     products = dbt.ref("stg_shop__products").project(WAREHOUSE_PRODUCT_COLUMNS).df()
     customers = dbt.ref("int_segment_inputs_joined").project(WAREHOUSE_CUSTOMER_COLUMNS).df()
-    return rank(interactions, products, customers, dbt.config.get("recommendations"))
+    return rank(interactions, products, customers, dbt.config.get("recommendations"), con=session)

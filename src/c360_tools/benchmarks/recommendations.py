@@ -165,7 +165,7 @@ def markdown(report: dict) -> str:
             f" {planted['customers_missing_a_partner']:,} listed customers bought a bundled product but not"
             f" all its partners; {offered}"
             f" of their lists offer a missing partner, against {chance} for a random list of the same"
-            f" length ({lift}); {planted['bought_together_reasons']:,} \"bought together\" reasons, of which"
+            f' length ({lift}); {planted["bought_together_reasons"]:,} "bought together" reasons, of which'
             f" {planted['share_of_those_planted']} name a planted partner.",
         ]
     return "\n".join(lines)

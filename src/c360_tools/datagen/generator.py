@@ -836,7 +836,9 @@ class ChunkGenerator:
         line_order = np.repeat(np.arange(m), n_lines)
         line_number = _rank_within(line_order) + 1
         owner = buyer[line_order]
-        prod = self._plant_bundles(self._pick_products(p["fav"][owner]), line_order, line_number, buyer, order_ts)
+        prod = self._plant_bundles(
+            self._pick_products(p["fav"][owner]), line_order, line_number, buyer, order_ts
+        )
         price_gbp = self.products["price_gbp"][prod]
         fx = np.array([FX_FROM_GBP[c] for c in currency[line_order]])
         unit_price = np.round(price_gbp * fx * aov[owner].clip(0.8, 1.2), 2)
@@ -1325,9 +1327,9 @@ def bundle_truth(products: dict) -> dict:
     """The planted bundles as a truth table: one row per bundled product."""
     members = products["bundle_members"]
     return {
-        "bundle_id": np.char.add(
-            "B", np.char.zfill(products["bundle_of"][members].astype(str), 4)
-        ).astype(object),
+        "bundle_id": np.char.add("B", np.char.zfill(products["bundle_of"][members].astype(str), 4)).astype(
+            object
+        ),
         "product_id": products["product_id"][members],
     }
 

@@ -25,10 +25,8 @@ records as (
     select
         'orders' as source_table,
         order_id as record_id,
-        case
-            when customer_ref_type = 'email' then 'email:' || customer_email_match_key
-            else 'contact_id:' || customer_ref
-        end as identifier_key
+        {{ customer_ref_identifier_key('customer_ref_type', 'customer_ref', 'customer_email_match_key') }}
+            as identifier_key
     from {{ ref('stg_shop__orders') }}
     -- an order naming a contact id that is not in the CRM has no person to resolve to
     where
