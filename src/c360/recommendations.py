@@ -153,15 +153,15 @@ def _relation(interactions, con):
 
 
 def coded_interactions(
-    interactions, customers: np.ndarray, catalogue: Catalogue, con=None, before=None, after=None
+    interactions, customers: np.ndarray, catalogue: Catalogue, con=None, before=None
 ) -> dict:
     """The interactions of known customers with catalogue products as numpy arrays:
     ``row`` (index into ``customers``), ``column`` (into the catalogue), ``kind`` (index
-    into KINDS; len(KINDS) for any other) and ``age_origin_us`` (microseconds since the
-    epoch), optionally only those before ``before`` or at/after ``after``
-    (timestamps). Joined, filtered and sorted (row, column, time, kind) by DuckDB, so
-    that only numbers reach Python: at 1,000,000 customers the interactions are tens of
-    millions of rows, too many to hold as text in pandas. The sort fixes the order in
+    into KINDS; len(KINDS) for any other) and ``at_us`` (microseconds since the
+    epoch), optionally only those before ``before`` (a timestamp). Joined, filtered and
+    sorted (row, column, time, kind) by DuckDB, so that only numbers reach Python: at
+    1,000,000 customers the interactions are tens of millions of rows, too many to hold
+    as text in pandas. The sort fixes the order in
     which a customer's weights are summed: same data, same scores."""
     con, relation = _relation(interactions, con)
     people = con.from_df(
@@ -173,8 +173,6 @@ def coded_interactions(
     joined = relation.join(people, "customer_id").join(items, "product_id")
     if before is not None:
         joined = joined.filter(f"interacted_at < timestamp '{pd.Timestamp(before).isoformat(sep=' ')}'")
-    if after is not None:
-        joined = joined.filter(f"interacted_at >= timestamp '{pd.Timestamp(after).isoformat(sep=' ')}'")
     kind = " ".join(f"when '{k}' then {i}" for i, k in enumerate(KINDS))
     arrays = (
         joined.project(
@@ -205,12 +203,18 @@ def interaction_matrix(
     the interactions (a pandas frame, or a DuckDB relation with its connection ``con``)
     before ``before`` when given."""
     coded = coded_interactions(interactions, customers, catalogue, con, before=before)
+    return _matrices(coded, (len(customers), len(catalogue.ids)), as_of, cfg)
+
+
+def _matrices(
+    coded: dict, shape: tuple[int, int], as_of, cfg: dict
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """interaction_matrix's two matrices from coded_interactions' arrays."""
     weights = np.array([cfg[f"{k}_weight"] for k in KINDS] + [0.0])[coded["kind"]]
     as_of_us = pd.Timestamp(as_of).value // 1000
     age = (as_of_us - coded["at_us"]) / 86_400_000_000
     decay = np.power(0.5, np.clip(age, 0, None) / cfg["half_life_days"])
     r, c = coded["row"], coded["column"]
-    shape = (len(customers), len(catalogue.ids))
     matrix = sparse.csr_matrix((weights * decay, (r, c)), shape=shape)
     bought = coded["kind"] == 0
     purchases = sparse.csr_matrix((np.ones(int(bought.sum())), (r[bought], c[bought])), shape=shape)
@@ -341,10 +345,11 @@ def recommend(
     }
     names = sorted(popular)
     fill_scores = np.vstack([popular[name] for name in names]) if names else np.zeros((0, len(catalogue.ids)))
-    known = {name: i for i, name in enumerate(names)}
     segment_names = np.array(
         [str(s) if pd.notna(s) and str(s) in popular else "everyone" for s in segments], dtype=object
     )
+    known = {name: i for i, name in enumerate(names)}
+    segment_index = np.array([known[name] for name in segment_names], dtype=np.int64)
     share_cap = cfg["max_category_share"]
     parts = []
     for start in range(0, len(customers), cfg["batch_size"]):
@@ -371,9 +376,9 @@ def recommend(
         taken = np.full((stop - start, n), -1, dtype=np.int64)
         taken[rows, place] = picked
         short = np.flatnonzero(got < n)
-        segment_block = segment_names[start:stop]
+        segment_block = segment_index[start:stop]
         fill_rows, fill = _pick(
-            fill_scores[np.array([known[name] for name in segment_block[short]], dtype=np.int64)],
+            fill_scores[segment_block[short]],
             blocked[short],
             catalogue.codes,
             n,
@@ -390,9 +395,7 @@ def recommend(
                     "score": np.concatenate(
                         [
                             scores[rows, picked],
-                            fill_scores[
-                                np.array([known[s] for s in segment_block[fill_rows]], dtype=np.int64), fill
-                            ],
+                            fill_scores[segment_block[fill_rows], fill],
                         ]
                     ),
                     "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)]),
@@ -484,10 +487,14 @@ def evaluate(
     people = customers.sort_values("customer_id", kind="stable")
     ids = people["customer_id"].astype(str).to_numpy()
     segments = people["segment"].to_numpy(dtype=object)
-    matrix, purchases = interaction_matrix(interactions, ids, catalogue, cutoff, cfg, con=con, before=cutoff)
-    later = coded_interactions(interactions, ids, catalogue, con, after=cutoff)
-    bought_later = later["kind"] == 0
-    r, c = later["row"][bought_later], later["column"][bought_later]
+    # one read, split at the cutoff (the split keeps coded_interactions' order)
+    coded = coded_interactions(interactions, ids, catalogue, con)
+    cut = coded["at_us"] < pd.Timestamp(cutoff).value // 1000
+    matrix, purchases = _matrices(
+        {k: v[cut] for k, v in coded.items()}, (len(ids), len(catalogue.ids)), cutoff, cfg
+    )
+    bought_later = ~cut & (coded["kind"] == 0)
+    r, c = coded["row"][bought_later], coded["column"][bought_later]
     # a purchase in the holdout counts when the customer had not bought the product before
     new = np.asarray(purchases[r, c]).ravel() == 0 if len(r) else np.zeros(0, dtype=bool)
     holdout = sparse.csr_matrix(
