@@ -1297,19 +1297,23 @@ def _bundles(cfg: GeneratorConfig, n: int) -> dict:
     groups of 2 to 4 (so a group spans categories, and its categories are bought
     together too). Drawn from their own stream, so the product rows do not change.
 
-    ``bundle_of`` is each product's bundle (-1 for none); ``members`` lists the bundles'
-    products bundle after bundle, from ``start`` with ``size``; ``position`` is each
-    bundled product's place in its bundle."""
+    ``bundle_of`` is each product's bundle (-1 for none); ``bundle_members`` lists the
+    bundles' products bundle after bundle, from ``bundle_start`` with ``bundle_size``;
+    ``bundle_position`` is each bundled product's place in its bundle. A catalogue too
+    small for one bundle of two has none."""
     rng = np.random.default_rng([cfg.seed, 999_998])
     chosen = rng.permutation(n)[: int(n * BUNDLED_SHARE)]
+    if len(chosen) < 2:
+        chosen = chosen[:0]
     sizes = []
     while sum(sizes) < len(chosen):
         sizes.append(int(rng.integers(2, 5)))
-    sizes[-1] -= sum(sizes) - len(chosen)
+    if sizes:
+        sizes[-1] -= sum(sizes) - len(chosen)
     if sizes and sizes[-1] < 2:  # a lone last product joins the bundle before it
         sizes[-2] += sizes.pop()
     size = np.asarray(sizes, dtype=np.int64)
-    start = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    start = (np.cumsum(size) - size).astype(np.int64)
     bundle_of = np.full(n, -1, dtype=np.int64)
     position = np.zeros(n, dtype=np.int64)
     bundle_of[chosen] = np.repeat(np.arange(len(size)), size)
