@@ -75,4 +75,4 @@ unset C360_DUCKDB_PATH
 # whose Python overhead keeps one core busy each
 C360_TEST_DB=target/test.duckdb C360_TEST_RAW_DIR="$PWD/target/test_raw" C360_TEST_EXPORT_DIR=target/test_exports \
     C360_TEST_DB_AGAIN=target/test_again.duckdb C360_TEST_SERVING_REPORT=target/serving/watch.json \
-    python -m pytest -n 2 --dist loadfile
+    python -m pytest -n 2 --dist loadfile --durations=25

@@ -52,6 +52,9 @@ SETTINGS = {
 }
 METHODS = ("popularity", "item_cf", "content", "hybrid")
 DENSE_REASONS_MAX = 4000
+# _pick walks each row's PICK_WINDOW_PER_ITEM x n best allowed products (more only when
+# the category cap or ties need them)
+PICK_WINDOW_PER_ITEM = 4
 # what the dbt Python models read of stg_shop__products and int_segment_inputs_joined
 # (see _warehouse_frames)
 WAREHOUSE_PRODUCT_COLUMNS = "product_id, product_name, category, brand, product_description, list_price"
@@ -240,6 +243,7 @@ def _pick(
     n: int,
     share: float,
     taken: np.ndarray | None = None,
+    window: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The top products of each row of ``scores`` (customers x products) with a positive
     score, ``blocked`` ones and those in ``taken`` (customers x t product indices, -1
@@ -248,9 +252,11 @@ def _pick(
     row holds ``n``. Ties: lower product index first.
 
     Returns (rows, products), in row order and then pick order. Vectorised form of the
-    greedy walk down each row's sorted scores: a product is kept when it is allowed and
-    fewer than the cap of its category's allowed products came before it, and the first
-    ``n`` minus the taken of those kept are the picks."""
+    greedy walk down each row's sorted scores (``_walk``). The walk only ever reaches
+    a row's first allowed products, so it runs on each row's ``window`` best allowed
+    products (default PICK_WINDOW_PER_ITEM x n; found with a partition, not a sort of
+    the whole catalogue); a row whose window cuts through tied scores, or whose window
+    did not fill it while it has more allowed products, is walked over every product."""
     rows_n, products_n = scores.shape
     cap = max(1, math.floor(n * share))
     categories = int(codes.max()) + 1 if products_n else 0
@@ -262,17 +268,72 @@ def _pick(
         excluded[r, taken[r, k]] = True
         np.add.at(counts, (r, codes[taken[r, k]]), 1)
         room -= (taken >= 0).sum(axis=1)
-    # a stable sort of the negated scores keeps the lower product index first among ties
-    order = np.argsort(-scores, axis=1, kind="stable")
-    allowed = (np.take_along_axis(scores, order, axis=1) > 0) & ~np.take_along_axis(excluded, order, axis=1)
-    sorted_codes = codes[order]
+    allowed = (scores > 0) & ~excluded
+    width = PICK_WINDOW_PER_ITEM * n if window is None else window
+    if width >= products_n or not rows_n:
+        return _walk(scores, allowed, codes, counts, room, cap)
+    masked = np.where(allowed, scores, -np.inf)
+    part = np.argpartition(-masked, width - 1, axis=1)[:, :width]
+    part_scores = np.take_along_axis(masked, part, axis=1)
+    # the window in walk order: score descending, then product index
+    inside = np.take_along_axis(part, np.lexsort((part, -part_scores)), axis=1)
+    lowest = part_scores.min(axis=1, keepdims=True)
+    cut_ties = np.isfinite(lowest[:, 0]) & (
+        (masked == lowest).sum(axis=1) > (part_scores == lowest).sum(axis=1)
+    )
+    r, products = _walk(
+        None,
+        np.take_along_axis(allowed, inside, axis=1),
+        codes[inside],
+        counts,
+        room,
+        cap,
+        inside,
+    )
+    short = (np.bincount(r, minlength=rows_n) < room) & (allowed.sum(axis=1) > width)
+    again = np.flatnonzero(cut_ties | short)
+    if not len(again):
+        return r, products
+    keep = ~np.isin(r, again)
+    r2, products2 = _walk(scores[again], allowed[again], codes, counts[again], room[again], cap)
+    rows = np.concatenate([r[keep], again[r2]])
+    products = np.concatenate([products[keep], products2])
+    order = np.argsort(rows, kind="stable")
+    return rows[order], products[order]
+
+
+def _walk(
+    scores: np.ndarray | None,
+    allowed: np.ndarray,
+    codes: np.ndarray,
+    counts: np.ndarray,
+    room: np.ndarray,
+    cap: int,
+    products: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """_pick's greedy walk, vectorised: down each row's scores in descending order (a
+    stable sort: lower column first among ties) a product is kept when it is
+    ``allowed`` and fewer than ``cap`` minus ``counts`` of its category's allowed
+    products came before it, and the first ``room`` of those kept are the picks.
+    Without ``products`` the columns are the products and ``codes`` each product's
+    category; with it (the product of each cell) the columns are already in walk order
+    and ``codes`` is each cell's category."""
+    categories = counts.shape[1]
+    if products is None:
+        # a stable sort of the negated scores keeps the lower product index first among ties
+        order = np.argsort(-scores, axis=1, kind="stable")
+        allowed = np.take_along_axis(allowed, order, axis=1)
+        sorted_codes = codes[order]
+        products = order
+    else:
+        sorted_codes = codes
     keep = np.zeros_like(allowed)
     for c in range(categories):
         in_category = allowed & (sorted_codes == c)
         keep |= in_category & (np.cumsum(in_category, axis=1) + counts[:, [c]] <= cap)
     keep &= np.cumsum(keep, axis=1) <= room[:, None]
     r, at = np.nonzero(keep)
-    return r, order[r, at]
+    return r, products[r, at]
 
 
 def _reasons(
