@@ -48,9 +48,15 @@ SETTINGS = {
     "holdout_days": (int, "evaluation: purchases in this many days before the as-of date are held out"),
     "evaluation_k": (int, "evaluation: length of the lists scored"),
     "batch_size": (int, "customers scored at a time"),
-    "shipped_method": (str, "the method whose lists customer_recommendations publishes"),
+    "shipped_method": (
+        str,
+        "the method whose lists customer_recommendations publishes, or auto: the best on NDCG out of time",
+    ),
 }
 METHODS = ("popularity", "item_cf", "content", "hybrid")
+# shipped_method: auto ships the method with the highest NDCG out of time (ties: METHODS
+# order; popularity when nothing could be evaluated)
+AUTO = "auto"
 DENSE_REASONS_MAX = 4000
 # _pick walks each row's PICK_WINDOW_PER_ITEM x n best allowed products (more only when
 # the category cap or ties need them)
@@ -79,9 +85,10 @@ def settings(config: dict | None) -> dict:
     for key in ("purchase_weight", "cart_weight", "view_weight", "half_life_days"):
         if not cfg[key] > 0:
             raise ValueError(f"recommendations settings: {key} must be positive, not {cfg[key]}")
-    if cfg["shipped_method"] not in METHODS:
+    if cfg["shipped_method"] not in (*METHODS, AUTO):
         raise ValueError(
-            f"recommendations settings: shipped_method must be one of {', '.join(METHODS)}, not {cfg['shipped_method']!r}"
+            f"recommendations settings: shipped_method must be one of {', '.join((*METHODS, AUTO))},"
+            f" not {cfg['shipped_method']!r}"
         )
     for key in ("hybrid_cf_share", "max_category_share"):
         if not 0 <= cfg[key] <= 1:
@@ -644,12 +651,21 @@ def _warehouse_frames(interactions, products: pd.DataFrame, customers: pd.DataFr
 
 
 def rank(
-    interactions, products: pd.DataFrame, customers: pd.DataFrame, config: dict, con=None
+    interactions,
+    products: pd.DataFrame,
+    customers: pd.DataFrame,
+    config: dict,
+    con=None,
+    method: str | None = None,
 ) -> pd.DataFrame:
-    """``top_n`` products for every customer by the shipped method, from the warehouse's
-    frames (see _warehouse_frames; the interactions may be a DuckDB relation with its
-    connection ``con``); interactions up to the end of the as-of date."""
+    """``top_n`` products for every customer by ``method`` (default: the configured
+    ``shipped_method``; the dbt model passes the evaluation's choice, shipped_method_of),
+    from the warehouse's frames (see _warehouse_frames; the interactions may be a DuckDB
+    relation with its connection ``con``); interactions up to the end of the as-of date."""
     cfg = settings(config)
+    method = method or cfg["shipped_method"]
+    if method == AUTO:
+        raise ValueError("shipped_method auto: the method comes from the evaluation (shipped_method_of)")
     interactions, products, customers, as_of = _warehouse_frames(interactions, products, customers)
     people = customers.sort_values("customer_id", kind="stable")
     ids = people["customer_id"].astype(str).to_numpy()
@@ -658,16 +674,28 @@ def rank(
     end = as_of.normalize() + pd.Timedelta(days=1)
     matrix, purchases = interaction_matrix(interactions, ids, catalogue, end, cfg, con=con, before=end)
     popular = popularity(matrix, purchases, segments)
-    return recommend(
-        matrix, purchases, ids, segments, catalogue, popular, cfg["shipped_method"], cfg, cfg["top_n"]
-    )
+    return recommend(matrix, purchases, ids, segments, catalogue, popular, method, cfg, cfg["top_n"])
+
+
+def shipped_method_of(evaluations: pd.DataFrame, config: dict) -> str:
+    """The method evaluate_frame marked chosen (``is_chosen``): the configured one, or
+    with ``auto`` the best out of time. The one fact both models share, so the ranking
+    ships what the evaluation reports on."""
+    cfg = settings(config)
+    chosen = evaluations.loc[evaluations["is_chosen"].astype(bool), "method"].unique()
+    if len(chosen) == 1:
+        return str(chosen[0])
+    if len(chosen) > 1:
+        raise ValueError(f"the recommendation evaluation chose {len(chosen)} methods: {', '.join(chosen)}")
+    return "popularity" if cfg["shipped_method"] == AUTO else cfg["shipped_method"]
 
 
 def evaluate_frame(
     interactions, products: pd.DataFrame, customers: pd.DataFrame, config: dict, con=None
 ) -> pd.DataFrame:
     """``evaluate`` on the warehouse's frames, as a typed model_evaluations frame; the
-    shipped method's rows carry a warning when it does not beat popularity on NDCG."""
+    shipped method's rows (``shipped_method``, or with ``auto`` the highest NDCG) carry
+    ``is_chosen``, and a warning when it does not beat popularity on NDCG."""
     from c360.predictions import evaluation_frame
 
     cfg = settings(config)
@@ -675,6 +703,10 @@ def evaluate_frame(
     records = evaluate(interactions, products, customers, as_of, cfg, con=con)
     ndcg = {r["method"]: r["value"] for r in records if r["metric"] == f"ndcg_at_{cfg['evaluation_k']}"}
     shipped = cfg["shipped_method"]
+    if shipped == AUTO:
+        # the highest NDCG, the first in METHODS among ties; popularity when none was measured
+        measured = [m for m in METHODS if ndcg.get(m) is not None]
+        shipped = max(measured, key=lambda m: ndcg[m]) if measured else "popularity"
     if shipped != "popularity" and ndcg and ndcg.get(shipped, 0) <= ndcg.get("popularity", 0):
         warning = f"{shipped} does not beat the popularity baseline on NDCG@{cfg['evaluation_k']} out of time"
         for record in records:

@@ -262,3 +262,38 @@ def test_the_reason_is_the_history_product_contributing_most():
     # row 1 has no history; row 2: a tie (0.9 each), the first in the history wins
     assert reasons.tolist() == [0, 2, -1, 0]
     assert R._reasons(history, rows, products, np.array([False] * 4), lookup).tolist()[2] == -1
+
+
+def test_auto_ships_the_best_method_out_of_time_and_the_ranking_follows():
+    """shipped_method auto: the evaluation marks the method with the highest NDCG chosen
+    (item_cf, on planted bundles), and rank ships what shipped_method_of reads back."""
+    history = _bundles(customers=80)
+    rng = np.random.default_rng(1)
+    later = []
+    for c in range(80, 120):
+        start = AS_OF - pd.Timedelta(days=int(rng.integers(60, 200)))
+        first, second = ("P01", "P02") if c % 2 else ("P04", "P05")
+        later.append((f"C{c:03d}", first, "purchase", start))
+        later.append((f"C{c:03d}", second, "purchase", AS_OF - pd.Timedelta(days=int(rng.integers(1, 25)))))
+    interactions = pd.concat([history, pd.DataFrame(later, columns=history.columns)], ignore_index=True)
+    interactions = interactions.rename(columns={"kind": "interaction_kind"})
+    customers = pd.DataFrame(
+        {"customer_id": sorted(interactions["customer_id"].unique()), "persona": "all", "as_of_date": AS_OF}
+    )
+    products = _products().rename(columns={"name": "product_name", "description": "product_description"})
+    products["list_price"] = np.where(_products()["is_available"], 10.0, None)
+    auto = CONFIG | {"shipped_method": "auto"}
+    report = R.evaluate_frame(interactions, products, customers, auto)
+    ndcg = report[report["metric"] == "ndcg_at_4"].set_index("method")["value"]
+    best = ndcg.idxmax()
+    assert R.shipped_method_of(report, auto) == best
+    assert set(report.loc[report["is_chosen"], "method"]) == {best}
+    lists = R.rank(interactions, products, customers, auto, method=best)
+    assert set(lists["method"]) <= {best, "popularity"} and best in set(lists["method"])
+    with pytest.raises(ValueError, match="comes from the evaluation"):
+        R.rank(interactions, products, customers, auto)
+    # a configured method is shipped whatever the figures say; nothing evaluated: popularity under auto
+    assert (
+        R.shipped_method_of(R.evaluate_frame(interactions, products, customers, CONFIG), CONFIG) == "hybrid"
+    )
+    assert R.shipped_method_of(report.head(0), auto) == "popularity"
