@@ -167,13 +167,14 @@ def _tuning(cfg: dict) -> dict:
 
 def labelled_rows(features: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     """Features at the training cutoffs with their outcomes, sorted by cutoff and
-    customer (the warehouse returns rows in any order)."""
+    customer (the warehouse returns rows in any order). customer_cutoff_id is unique on
+    both sides (tested in dbt before these models run): the merge does not check it
+    again, which took two thirds of its time at 1,000,000 customers."""
     training = features[~features["is_scoring_cutoff"].astype(bool)]
     rows = training.merge(
         outcomes[["customer_cutoff_id", *[label for label, *_ in TARGETS.values()], "is_churn_eligible"]],
         on="customer_cutoff_id",
         how="inner",
-        validate="one_to_one",
     )
     rows["cutoff_date"] = iso_dates(rows["cutoff_date"])
     return rows.sort_values(["cutoff_date", "customer_id"], kind="mergesort").reset_index(drop=True)
@@ -442,8 +443,12 @@ def evaluate(features: pd.DataFrame, outcomes: pd.DataFrame, config: dict) -> pd
     """The out-of-time report, one row per target x method x metric (x bucket or
     feature): see the module docstring. The rows of the shipped model carry
     ``is_chosen`` and, when it does not beat the baseline or the rule, a warning."""
+    return evaluate_rows(labelled_rows(features, outcomes), config)
+
+
+def evaluate_rows(rows: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """evaluate on the rows labelled_rows returns (all the evaluation reads)."""
     cfg = settings(config)
-    rows = labelled_rows(features, outcomes)
     with threadpool_limits(1):
         records = [record for target in TARGETS for record in _evaluate_target(rows, target, cfg)]
     return evaluation_frame(records)

@@ -395,7 +395,39 @@ def recommend(
     """``n`` products for each customer (row of ``matrix``) by ``method``; a list the
     method cannot fill (no history, no neighbours) is completed from the customer's
     segment's popular products (``popular``, from ``popularity``). Rows: customer by
-    customer, in rank order."""
+    customer, in rank order (``lists`` on an in-memory DuckDB, as a pandas frame)."""
+    picks, segment_names = _picks(
+        matrix, purchases, segments, catalogue, popular, method, cfg, n, collaborative
+    )
+    return _frame(picks, customers, segment_names, catalogue, method)
+
+
+def _frame(picks, customers, segment_names, catalogue, method) -> pd.DataFrame:
+    """``lists`` on an in-memory DuckDB, as a typed pandas frame."""
+    con = duckdb.connect()
+    try:
+        frame = lists(con, picks, customers, segment_names, catalogue, method).df()
+    finally:
+        con.close()
+    return frame.astype(RECOMMENDATION_COLUMNS).reset_index(drop=True)
+
+
+def _picks(
+    matrix: sparse.csr_matrix,
+    purchases: sparse.csr_matrix,
+    segments: np.ndarray,
+    catalogue: Catalogue,
+    popular: dict,
+    method: str,
+    cfg: dict,
+    n: int,
+    collaborative: sparse.csr_matrix | None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """recommend's lists as numbers, sorted by row and rank: ``row`` (of ``matrix``),
+    ``rank`` (from 0), ``product`` (catalogue index), ``score``, ``from_fill`` (from the
+    popularity fill), ``by_content`` (the hybrid's larger part was content) and
+    ``reason`` (catalogue index of the history product behind it, -1 for none); and
+    each row's popularity segment name."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     if collaborative is None and method in ("item_cf", "hybrid"):
@@ -420,8 +452,8 @@ def recommend(
     segment_index = np.array([known[name] for name in segment_names], dtype=np.int64)
     share_cap = cfg["max_category_share"]
     parts = []
-    for start in range(0, len(customers), cfg["batch_size"]):
-        stop = min(start + cfg["batch_size"], len(customers))
+    for start in range(0, matrix.shape[0], cfg["batch_size"]):
+        stop = min(start + cfg["batch_size"], matrix.shape[0])
         block = matrix[start:stop]
         cf = (block @ collaborative).toarray() if method in ("item_cf", "hybrid") else None
         content = (block @ catalogue.content).toarray() if method in ("content", "hybrid") else None
@@ -454,47 +486,78 @@ def recommend(
             taken[short],
         )
         fill_rows = short[fill_rows]
+        row = np.concatenate([rows, fill_rows]) + start
+        rank = np.concatenate([place, got[fill_rows] + _within(fill_rows)])
+        order = np.lexsort((rank, row))
         parts.append(
             pd.DataFrame(
                 {
-                    "row": np.concatenate([rows, fill_rows]) + start,
-                    "rank": np.concatenate([place, got[fill_rows] + _within(fill_rows)]),
-                    "product": np.concatenate([picked, fill]),
+                    "row": row[order].astype(np.int32),
+                    "rank": rank[order].astype(np.int16),
+                    "product": np.concatenate([picked, fill])[order].astype(np.int32),
                     "score": np.concatenate(
-                        [
-                            scores[rows, picked],
-                            fill_scores[segment_block[fill_rows], fill],
-                        ]
-                    ),
-                    "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)]),
-                    "by_content": np.concatenate([by_content, np.zeros(len(fill_rows), bool)]),
-                    "reason": np.concatenate([reason, np.full(len(fill_rows), -1)]),
+                        [scores[rows, picked], fill_scores[segment_block[fill_rows], fill]]
+                    )[order],
+                    "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)])[
+                        order
+                    ],
+                    "by_content": np.concatenate([by_content, np.zeros(len(fill_rows), bool)])[order],
+                    "reason": np.concatenate([reason, np.full(len(fill_rows), -1)])[order].astype(np.int32),
                 }
             )
         )
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in RECOMMENDATION_COLUMNS.items()})
-    picks = pd.concat(parts, ignore_index=True).sort_values(["row", "rank"], kind="stable")
-    fill_row = picks["from_fill"].to_numpy()
-    reason = picks["reason"].to_numpy()
-    ids = np.asarray(catalogue.ids, dtype=object)
-    frame = pd.DataFrame(
-        {
-            "customer_id": np.asarray(customers, dtype=object)[picks["row"].to_numpy()],
-            "recommendation_rank": picks["rank"].to_numpy() + 1,
-            "product_id": ids[picks["product"].to_numpy()],
-            "score": picks["score"].to_numpy(dtype=float),
-            "method": np.where(fill_row, "popularity", method),
-            "reason_type": np.where(
-                fill_row,
-                "popular_with",
-                np.where(picks["by_content"].to_numpy(), "similar_to", "bought_together_with"),
-            ),
-            "reason_product_id": np.where(reason >= 0, ids[np.maximum(reason, 0)], None),
-            "reason_segment": np.where(fill_row, segment_names[picks["row"].to_numpy()], None),
-        }
+        empty = {"row": "int32", "rank": "int16", "product": "int32", "score": "float64"}
+        empty |= {"from_fill": "bool", "by_content": "bool", "reason": "int32"}
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in empty.items()}), segment_names
+    return pd.concat(parts, ignore_index=True), segment_names
+
+
+def lists(
+    con,
+    picks: pd.DataFrame,
+    customers: np.ndarray,
+    segment_names: np.ndarray,
+    catalogue: Catalogue,
+    method: str,
+):
+    """_picks' numbers as recommendation rows (RECOMMENDATION_COLUMNS), a DuckDB relation
+    on ``con`` in customer and rank order: the ids and the reason texts are joined in by
+    DuckDB, so that at 1,000,000 customers ten million rows of text are never built as
+    Python objects (the lists' peak memory was in that step)."""
+    # every column name distinct, so that the joins need no table aliases
+    people = con.from_df(
+        pd.DataFrame(
+            {
+                "people_row": np.arange(len(customers), dtype=np.int32),
+                "customer_id": pd.Series(np.asarray(customers, dtype=object), dtype="str"),
+                "segment": pd.Series(segment_names, dtype="str"),
+            }
+        )
     )
-    return frame.astype(RECOMMENDATION_COLUMNS).reset_index(drop=True)
+    ids = pd.Series(catalogue.ids, dtype="str")
+    positions = np.arange(len(catalogue.ids), dtype=np.int32)
+    recommended = con.from_df(pd.DataFrame({"recommended": positions, "product_id": ids}))
+    because = con.from_df(pd.DataFrame({"because": positions, "reason_product_id": ids}))
+    quoted = method.replace("'", "''")
+    return (
+        con.from_df(picks)
+        .join(people, "row = people_row")
+        .join(recommended, "product = recommended")
+        .join(because, "reason = because", how="left")
+        .order("row, rank")
+        .project(
+            "cast(customer_id as varchar) as customer_id,"
+            " cast(rank as bigint) + 1 as recommendation_rank,"
+            " cast(product_id as varchar) as product_id,"
+            " cast(score as double) as score,"
+            f" case when from_fill then 'popularity' else '{quoted}' end as method,"
+            " case when from_fill then 'popular_with'"
+            " when by_content then 'similar_to' else 'bought_together_with' end as reason_type,"
+            " cast(reason_product_id as varchar) as reason_product_id,"
+            " case when from_fill then cast(segment as varchar) end as reason_segment"
+        )
+    )
 
 
 def _within(rows: np.ndarray) -> np.ndarray:
@@ -657,11 +720,13 @@ def rank(
     config: dict,
     con=None,
     method: str | None = None,
-) -> pd.DataFrame:
+):
     """``top_n`` products for every customer by ``method`` (default: the configured
     ``shipped_method``; the dbt model passes the evaluation's choice, shipped_method_of),
     from the warehouse's frames (see _warehouse_frames; the interactions may be a DuckDB
-    relation with its connection ``con``); interactions up to the end of the as-of date."""
+    relation with its connection ``con``); interactions up to the end of the as-of date.
+    A pandas frame; with ``con``, a DuckDB relation on it (lists: the ids are joined in
+    by DuckDB)."""
     cfg = settings(config)
     method = method or cfg["shipped_method"]
     if method == AUTO:
@@ -674,7 +739,13 @@ def rank(
     end = as_of.normalize() + pd.Timedelta(days=1)
     matrix, purchases = interaction_matrix(interactions, ids, catalogue, end, cfg, con=con, before=end)
     popular = popularity(matrix, purchases, segments)
-    return recommend(matrix, purchases, ids, segments, catalogue, popular, method, cfg, cfg["top_n"])
+    picks, segment_names = _picks(
+        matrix, purchases, segments, catalogue, popular, method, cfg, cfg["top_n"], None
+    )
+    del matrix, purchases
+    if con is None:
+        return _frame(picks, ids, segment_names, catalogue, method)
+    return lists(con, picks, ids, segment_names, catalogue, method)
 
 
 def shipped_method_of(evaluations: pd.DataFrame, config: dict) -> str:

@@ -19,4 +19,5 @@ def model(dbt, session):
     interactions = dbt.ref("int_product_interactions_listed")
     products = dbt.ref("stg_shop__products").project(WAREHOUSE_PRODUCT_COLUMNS).df()
     customers = dbt.ref("int_segment_inputs_joined").project(WAREHOUSE_CUSTOMER_COLUMNS).df()
+    # a DuckDB relation: the lists leave Python as numbers, DuckDB joins the ids in
     return rank(interactions, products, customers, config, con=session, method=method)

@@ -3,6 +3,11 @@
 -- (int_propensity_models_evaluated), the lifetime value models' holdout check
 -- (int_lifetime_value_models_evaluated) and the recommendation methods' offline
 -- evaluation (int_recommendation_models_evaluated) — with the as-of date it ran at.
+{#- the report's columns, by name: the propensity evaluation also carries its inputs_fingerprint -#}
+{% set report_columns = [
+    'target', 'method', 'metric', 'bucket', 'feature', 'value', 'is_chosen', 'training_rows',
+    'validation_rows', 'validation_cutoff', 'hyperparameters', 'warning',
+] %}
 with
 
 propensity_evaluations as (
@@ -18,11 +23,11 @@ recommendation_evaluations as (
 ),
 
 evaluations as (
-    select * from propensity_evaluations
+    select {{ report_columns | join(', ') }} from propensity_evaluations
     union all
-    select * from lifetime_value_evaluations
+    select {{ report_columns | join(', ') }} from lifetime_value_evaluations
     union all
-    select * from recommendation_evaluations
+    select {{ report_columns | join(', ') }} from recommendation_evaluations
 ),
 
 final as (
