@@ -5,8 +5,5 @@ before the export models write this build's; they depend on this model."""
 def model(dbt, session):
     dbt.config(materialized="table")
     from c360.exports import clear_audience_folders
-    from c360.runtime import one_at_a_time
 
-    with one_at_a_time():
-        result = clear_audience_folders(dbt.config.get("export_dir"), dbt.config.get("export_models"))
-    return result
+    return clear_audience_folders(dbt.config.get("export_dir"), dbt.config.get("export_models"))

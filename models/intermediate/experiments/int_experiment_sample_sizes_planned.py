@@ -5,8 +5,5 @@ relative lift of the experiments var (c360.experiments.sample_sizes)."""
 def model(dbt, session):
     dbt.config(materialized="table")
     from c360.experiments import sample_sizes
-    from c360.runtime import one_at_a_time
 
-    with one_at_a_time():
-        result = sample_sizes(dbt.config.get("experiments"))
-    return result
+    return sample_sizes(dbt.config.get("experiments"))

@@ -5,11 +5,8 @@ models the evaluation chose (c360.predictions.score)."""
 def model(dbt, session):
     dbt.config(materialized="table")
     from c360.predictions import score
-    from c360.runtime import one_at_a_time
 
-    with one_at_a_time():
-        features = dbt.ref("int_customer_features_at_cutoffs").df()
-        outcomes = dbt.ref("int_customer_outcomes_after_cutoffs").df()
-        evaluations = dbt.ref("int_propensity_models_evaluated").df()
-        result = score(features, outcomes, evaluations, dbt.config.get("predictions"))
-    return result
+    features = dbt.ref("int_customer_features_at_cutoffs").df()
+    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs").df()
+    evaluations = dbt.ref("int_propensity_models_evaluated").df()
+    return score(features, outcomes, evaluations, dbt.config.get("predictions"))

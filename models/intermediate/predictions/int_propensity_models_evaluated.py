@@ -8,17 +8,15 @@ inputs_fingerprint), the stored rows are kept instead of fitted again (c360.reus
 def model(dbt, session):
     dbt.config(materialized="table")
     from c360 import predictions, reuse, settings
-    from c360.runtime import one_at_a_time
 
-    with one_at_a_time():
-        features = dbt.ref("int_customer_features_at_cutoffs").df()
-        outcomes = dbt.ref("int_customer_outcomes_after_cutoffs").df()
-        config = dbt.config.get("predictions")
-        rows = predictions.labelled_rows(features, outcomes)
-        key = reuse.fingerprint([rows], config, [predictions, settings])
-        kept = reuse.stored_rows(
-            session, dbt.this, key, predictions.EVALUATION_COLUMNS, refit=dbt.config.get("refit_models")
-        )
-        if kept is None:
-            kept = reuse.with_fingerprint(predictions.evaluate_rows(rows, config), key)
-    return kept
+    features = dbt.ref("int_customer_features_at_cutoffs").df()
+    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs").df()
+    config = dbt.config.get("predictions")
+    rows = predictions.labelled_rows(features, outcomes)
+    key = reuse.fingerprint([rows], config, [predictions, settings])
+    kept = reuse.stored_rows(
+        session, dbt.this, key, predictions.EVALUATION_COLUMNS, refit=dbt.config.get("refit_models")
+    )
+    if kept is not None:
+        return kept
+    return reuse.with_fingerprint(predictions.evaluate_rows(rows, config), key)

@@ -5,14 +5,9 @@ popularity baseline (c360.recommendations.evaluate), in model_evaluations' layou
 def model(dbt, session):
     dbt.config(materialized="table")
     from c360.recommendations import WAREHOUSE_CUSTOMER_COLUMNS, WAREHOUSE_PRODUCT_COLUMNS, evaluate_frame
-    from c360.runtime import one_at_a_time
 
-    with one_at_a_time():
-        # a relation: c360.recommendations reads it through DuckDB as numbers, not as text
-        interactions = dbt.ref("int_product_interactions_listed")
-        products = dbt.ref("stg_shop__products").project(WAREHOUSE_PRODUCT_COLUMNS).df()
-        customers = dbt.ref("int_segment_inputs_joined").project(WAREHOUSE_CUSTOMER_COLUMNS).df()
-        result = evaluate_frame(
-            interactions, products, customers, dbt.config.get("recommendations"), con=session
-        )
-    return result
+    # a relation: c360.recommendations reads it through DuckDB as numbers, not as text
+    interactions = dbt.ref("int_product_interactions_listed")
+    products = dbt.ref("stg_shop__products").project(WAREHOUSE_PRODUCT_COLUMNS).df()
+    customers = dbt.ref("int_segment_inputs_joined").project(WAREHOUSE_CUSTOMER_COLUMNS).df()
+    return evaluate_frame(interactions, products, customers, dbt.config.get("recommendations"), con=session)

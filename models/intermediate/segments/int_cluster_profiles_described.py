@@ -3,11 +3,8 @@
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from c360.runtime import one_at_a_time
     from c360.segmentation import profile_clusters
 
-    with one_at_a_time():
-        features = dbt.ref("int_customer_model_inputs_filled").df()
-        clusters = dbt.ref("int_customer_clusters_assigned").df()
-        result = profile_clusters(features, clusters, dbt.config.get("segmentation"))
-    return result
+    features = dbt.ref("int_customer_model_inputs_filled").df()
+    clusters = dbt.ref("int_customer_clusters_assigned").df()
+    return profile_clusters(features, clusters, dbt.config.get("segmentation"))
