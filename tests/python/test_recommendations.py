@@ -52,6 +52,20 @@ def _bundles(customers=60, seed=0):
     return pd.DataFrame(rows, columns=["customer_id", "product_id", "kind", "interacted_at"])
 
 
+def _bundles_with_holdout():
+    """_bundles of 80 customers plus 40 more who, in the holdout, buy the other half of
+    a pair they bought one half of earlier."""
+    history = _bundles(customers=80)
+    rng = np.random.default_rng(1)
+    later = []
+    for c in range(80, 120):
+        start = AS_OF - pd.Timedelta(days=int(rng.integers(60, 200)))
+        first, second = ("P01", "P02") if c % 2 else ("P04", "P05")
+        later.append((f"C{c:03d}", first, "purchase", start))
+        later.append((f"C{c:03d}", second, "purchase", AS_OF - pd.Timedelta(days=int(rng.integers(1, 25)))))
+    return pd.concat([history, pd.DataFrame(later, columns=history.columns)], ignore_index=True)
+
+
 def _fit(interactions, products, customers, method, n=4, config=CONFIG):
     cfg = R.settings(config)
     catalogue = R.Catalogue(products, cfg["neighbours"])
@@ -129,16 +143,7 @@ def test_content_similarity_explains_itself():
 
 
 def test_evaluation_finds_the_planted_bundles_and_is_deterministic():
-    history = _bundles(customers=80)
-    # in the holdout, earlier buyers of one half of a pair buy the other half
-    rng = np.random.default_rng(1)
-    later = []
-    for c in range(80, 120):
-        start = AS_OF - pd.Timedelta(days=int(rng.integers(60, 200)))
-        first, second = ("P01", "P02") if c % 2 else ("P04", "P05")
-        later.append((f"C{c:03d}", first, "purchase", start))
-        later.append((f"C{c:03d}", second, "purchase", AS_OF - pd.Timedelta(days=int(rng.integers(1, 25)))))
-    interactions = pd.concat([history, pd.DataFrame(later, columns=history.columns)], ignore_index=True)
+    interactions = _bundles_with_holdout()
     customers = pd.DataFrame({"customer_id": sorted(interactions["customer_id"].unique()), "segment": "all"})
     records = pd.DataFrame(R.evaluate(interactions, _products(), customers, AS_OF, CONFIG))
     table = records.pivot(index="method", columns="metric", values="value")
@@ -267,16 +272,7 @@ def test_the_reason_is_the_history_product_contributing_most():
 def test_auto_ships_the_best_method_out_of_time_and_the_ranking_follows():
     """shipped_method auto: the evaluation marks the method with the highest NDCG chosen
     (item_cf, on planted bundles), and rank ships what shipped_method_of reads back."""
-    history = _bundles(customers=80)
-    rng = np.random.default_rng(1)
-    later = []
-    for c in range(80, 120):
-        start = AS_OF - pd.Timedelta(days=int(rng.integers(60, 200)))
-        first, second = ("P01", "P02") if c % 2 else ("P04", "P05")
-        later.append((f"C{c:03d}", first, "purchase", start))
-        later.append((f"C{c:03d}", second, "purchase", AS_OF - pd.Timedelta(days=int(rng.integers(1, 25)))))
-    interactions = pd.concat([history, pd.DataFrame(later, columns=history.columns)], ignore_index=True)
-    interactions = interactions.rename(columns={"kind": "interaction_kind"})
+    interactions = _bundles_with_holdout().rename(columns={"kind": "interaction_kind"})
     customers = pd.DataFrame(
         {"customer_id": sorted(interactions["customer_id"].unique()), "persona": "all", "as_of_date": AS_OF}
     )
