@@ -1,20 +1,16 @@
 {#
-    on-run-start: cap DuckDB's buffer memory when C360_MEMORY_LIMIT is set (for example
-    `4GB` or `3.5GiB`); DuckDB then spills sorts, joins and aggregates to disk instead
-    of growing towards its default of 80% of the machine's memory. Unset, nothing
-    changes. memory_limit is a database-wide setting, so one statement covers every
-    thread of the run. A value that is not a number and a unit fails the run at once.
+    on-run-start: report the memory cap DuckDB runs under when C360_MEMORY_LIMIT is set.
+    C360_MEMORY_LIMIT is the budget of the whole dbt process; DuckDB's memory_limit is
+    its share of it (c360.memory), set by the project's dbt-duckdb plugin when the
+    warehouse connection opens, so it covers every thread and every statement of the
+    run. DuckDB then spills sorts, joins and aggregates to disk instead of growing
+    towards its default of 80% of the machine's memory. A value that is not a number
+    and a unit stops the run when the connection opens.
 #}
 {% macro apply_memory_limit() %}
     {% set limit = env_var('C360_MEMORY_LIMIT', '') | trim %}
     {% if execute and limit %}
-        {% if not modules.re.fullmatch('[0-9]+([.][0-9]+)? ?[KMGT]i?B', limit) %}
-            {{ exceptions.raise_compiler_error(
-                "C360_MEMORY_LIMIT must be a number and a unit such as 4GB or 3.5GiB; got '"
-                ~ limit ~ "'.") }}
-        {% endif %}
-        {% do run_query("set memory_limit = '" ~ limit ~ "'") %}
         {% set applied = run_query("select current_setting('memory_limit')").columns[0].values()[0] %}
-        {{ log("DuckDB memory_limit: " ~ applied ~ " (C360_MEMORY_LIMIT=" ~ limit ~ ")", info=True) }}
+        {{ log("DuckDB memory_limit: " ~ applied ~ " (its share of C360_MEMORY_LIMIT=" ~ limit ~ ")", info=True) }}
     {% endif %}
 {% endmacro %}

@@ -32,8 +32,6 @@ import contextlib
 import json
 import logging
 import math
-import os
-import re
 import sys
 from pathlib import Path
 
@@ -46,6 +44,8 @@ import splink.comparison_library as cl
 import splink.internals.expectation_maximisation as splink_em
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.comparison_level import M_U_CLAMP_MIN
+
+from c360.memory import duckdb_memory_limit
 
 SEED = 42
 MAX_U_PAIRS = 1_000_000
@@ -214,15 +214,13 @@ def splink_input(contacts: pd.DataFrame) -> pa.Table:
 
 
 def _connection() -> duckdb.DuckDBPyConnection:
-    """Splink's own in-memory DuckDB. Under a build memory cap (C360_MEMORY_LIMIT, which
-    on-run-start applies to the warehouse's DuckDB) it takes the same cap: it runs in
-    the dbt process, beside the warehouse's buffers, and would otherwise grow towards
-    DuckDB's default of 80% of the machine's memory."""
+    """Splink's own in-memory DuckDB. Under a memory budget (C360_MEMORY_LIMIT) it takes
+    the warehouse's cap (c360.memory): it runs in the dbt process, beside the
+    warehouse's buffers, and would otherwise grow towards DuckDB's default of 80% of
+    the machine's memory."""
     con = duckdb.connect()
-    limit = os.environ.get("C360_MEMORY_LIMIT", "").strip()
+    limit = duckdb_memory_limit()
     if limit:
-        if not re.fullmatch(r"[0-9]+([.][0-9]+)? ?[KMGT]i?B", limit):
-            raise ValueError(f"C360_MEMORY_LIMIT must be a number and a unit such as 4GB; got {limit!r}")
         con.execute(f"set memory_limit = '{limit}'")
     return con
 

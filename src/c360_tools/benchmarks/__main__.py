@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--memory-limit",
-        help="scale: DuckDB memory_limit for the build (C360_MEMORY_LIMIT, e.g. 4GB); default 80%% of memory",
+        help="scale: memory budget of the build (C360_MEMORY_LIMIT, e.g. 6GB; DuckDB gets half); default: DuckDB takes 80%% of memory",
     )
     parser.add_argument(
         "--daily",

@@ -354,8 +354,12 @@ def markdown(report: dict) -> str:
         f"### Scale benchmark: {report['customers']:,} customers ({report['format']})",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
-        f"DuckDB {m['duckdb']}; dbt threads {report['threads']}; DuckDB memory_limit "
-        f"{report.get('memory_limit') or 'default (80% of memory)'}.",
+        f"DuckDB {m['duckdb']}; dbt threads {report['threads']}; "
+        + (
+            f"memory budget {report['memory_limit']} (C360_MEMORY_LIMIT; DuckDB's memory_limit is half of it)."
+            if report.get("memory_limit")
+            else "DuckDB memory_limit default (80% of memory)."
+        ),
         "",
         "| raw file | rows |",
         "| --- | ---: |",
