@@ -14,5 +14,6 @@ select
     unit_price,
     discount_amount,
     gross_amount,
-    net_amount
+    net_amount,
+    loaded_at
 from order_items

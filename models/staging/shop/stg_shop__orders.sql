@@ -16,5 +16,6 @@ select
     currency_code,
     quality_flags,
     total_amount,
-    ordered_at
+    ordered_at,
+    loaded_at
 from orders

@@ -20,5 +20,6 @@ select
     referrer_host,
     device_type,
     quality_flags,
-    event_at
+    event_at,
+    loaded_at
 from web_events
