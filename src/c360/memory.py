@@ -33,10 +33,15 @@ def budget_bytes(value: str) -> int:
     return int(float(match[1]) * base ** ("KMGT".index(match[2]) + 1))
 
 
+def duckdb_share_of(budget: str) -> str:
+    """DuckDB's memory_limit under a budget, in megabytes: ``6GB`` -> ``3000MB`` at a share of 0.5."""
+    return f"{int(budget_bytes(budget) * DUCKDB_SHARE) // 1_000_000}MB"
+
+
 def duckdb_memory_limit() -> str | None:
     """DuckDB's memory_limit for this run (megabytes, e.g. ``3000MB``), or None when
     C360_MEMORY_LIMIT is unset (DuckDB keeps its default, 80% of the machine's memory)."""
     value = os.environ.get("C360_MEMORY_LIMIT", "").strip()
     if not value:
         return None
-    return f"{int(budget_bytes(value) * DUCKDB_SHARE) // 1_000_000}MB"
+    return duckdb_share_of(value)

@@ -1,6 +1,6 @@
 """C360_MEMORY_LIMIT is the run's memory budget: DuckDB gets its share (c360.memory),
 set by the project's dbt-duckdb plugin and reported by the on-run-start hook
-apply_memory_limit; a malformed value stops the run with a message."""
+report_memory_limit; a malformed value stops the run with a message."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from c360 import linkage, memory
 def _apply(tmp_path, monkeypatch, value: str):
     monkeypatch.setenv("C360_MEMORY_LIMIT", value)
     return dbt(
-        ["run-operation", "apply_memory_limit", "--no-partial-parse"],
+        ["run-operation", "report_memory_limit", "--no-partial-parse"],
         tmp_path / "raw",
         tmp_path / "memory.duckdb",
         tmp_path / "target",

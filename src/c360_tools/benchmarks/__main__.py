@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--memory-limit",
-        help="scale: memory budget of the build (C360_MEMORY_LIMIT, e.g. 6GB; DuckDB gets half); default: DuckDB takes 80%% of memory",
+        help="scale: memory budget of the build (C360_MEMORY_LIMIT, e.g. 6GB; DuckDB's share: c360.memory);"
+        " default: DuckDB takes 80%% of memory",
     )
     parser.add_argument(
         "--daily",
@@ -99,6 +100,13 @@ def main(argv: list[str] | None = None) -> None:
         "--threads", type=int, default=os.cpu_count() or 2, help="scale: dbt and DuckDB threads"
     )
     args = parser.parse_args(argv)
+    if args.memory_limit:
+        from c360 import memory
+
+        try:
+            memory.budget_bytes(args.memory_limit)
+        except ValueError as error:
+            raise SystemExit(f"error: {error}") from None
     if args.truth is None and args.command in ("quality", "linkage"):
         args.truth = "data/sample/_truth"
     if args.command == "febrl":

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from c360 import memory
 from c360_tools.datagen import GeneratorConfig, generate
 
 RAW_TABLES = [
@@ -356,7 +357,8 @@ def markdown(report: dict) -> str:
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python {m['python']}, "
         f"DuckDB {m['duckdb']}; dbt threads {report['threads']}; "
         + (
-            f"memory budget {report['memory_limit']} (C360_MEMORY_LIMIT; DuckDB's memory_limit is half of it)."
+            f"memory budget {report['memory_limit']} (C360_MEMORY_LIMIT), of which DuckDB's memory_limit "
+            f"{report.get('duckdb_memory_limit', 'not recorded')} (c360.memory)."
             if report.get("memory_limit")
             else "DuckDB memory_limit default (80% of memory)."
         ),
@@ -458,6 +460,7 @@ def run(
         "format": fmt,
         "threads": threads,
         "memory_limit": memory_limit,
+        "duckdb_memory_limit": memory.duckdb_share_of(memory_limit) if memory_limit else None,
         "machine": machine(),
         "generate_seconds": generate_seconds,
         "scan_floor": floor,

@@ -7,7 +7,7 @@
     towards its default of 80% of the machine's memory. A value that is not a number
     and a unit stops the run when the connection opens.
 #}
-{% macro apply_memory_limit() %}
+{% macro report_memory_limit() %}
     {% set limit = env_var('C360_MEMORY_LIMIT', '') | trim %}
     {% if execute and limit %}
         {% set applied = run_query("select current_setting('memory_limit')").columns[0].values()[0] %}
