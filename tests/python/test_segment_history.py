@@ -20,9 +20,8 @@ SECOND_AS_OF = "2026-09-15"
 
 @pytest.fixture(scope="module")
 def rebuilt(warehouse_copy):
-    db = warehouse_copy(
-        "history", "test.duckdb"
-    )  # same file name: refs to models not rebuilt name its catalog
+    # same file name: refs to models not rebuilt name its catalog
+    db = warehouse_copy("history", "test.duckdb")
     work = db.parent
     raw = Path(os.environ["C360_TEST_RAW_DIR"])
     build_models(
