@@ -4,6 +4,7 @@ built it (it sets C360_TEST_DB); run alone, they are skipped with that reason.""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,20 @@ def warehouse_path() -> Path:
     if not path:
         pytest.skip("C360_TEST_DB not set: run scripts/test.sh, which builds the test warehouse")
     return PROJECT_DIR / path
+
+
+@pytest.fixture(scope="session")
+def warehouse_copy(warehouse_path, tmp_path_factory):
+    """A writable copy of the test warehouse in a new scratch folder, for tests that
+    rebuild or edit models while others read the shared file:
+    ``warehouse_copy("segments")`` or ``warehouse_copy("mf", file_name)``."""
+
+    def copy(folder: str, file_name: str = "copy.duckdb") -> Path:
+        path = tmp_path_factory.mktemp(folder) / file_name
+        shutil.copyfile(warehouse_path, path)
+        return path
+
+    return copy
 
 
 @pytest.fixture(scope="session")

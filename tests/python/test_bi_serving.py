@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -30,10 +29,8 @@ def test_no_view_names_a_catalog(warehouse):
 
 
 @pytest.fixture(scope="module")
-def renamed(warehouse_path, tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("renamed") / "someone_elses_name.duckdb"
-    shutil.copyfile(warehouse_path, copy)
-    return copy
+def renamed(warehouse_copy) -> Path:
+    return warehouse_copy("renamed", "someone_elses_name.duckdb")
 
 
 def test_bi_views_work_from_a_renamed_copy_and_an_attach(renamed):

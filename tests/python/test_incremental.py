@@ -1,6 +1,6 @@
 """An incremental run after a new day of raw files equals a full refresh.
 
-The test data's web events, orders and order lines are split in two. The first
+The test data's web events, orders, order lines and email events are split in two. The first
 build sees the old files with some rows held back, at the as-of date the day
 before the last: the held-back rows are most of the last day, a random 3% of
 older rows (late arrivals, among them logins that later identify anonymous
@@ -33,6 +33,8 @@ COMPARED = {
     "base_web__events": "loaded_at",
     "base_shop__orders": "loaded_at",
     "base_shop__order_items": "loaded_at",
+    "base_email__events": "loaded_at",
+    "fct_email_engagement": None,
     "int_web_events_sessionised": "sessionised_at",
     "int_web_sessions_aggregated": "sessionised_at",
     "fct_sessions": "sessionised_at",
@@ -46,6 +48,7 @@ SPLIT = {
     "web_events": (["event_id"], "event_at"),
     "orders": (["order_id"], "order_at"),
     "order_items": (["order_id", "line_number"], None),
+    "email_events": (["event_id"], "event_at"),
 }
 
 
@@ -179,6 +182,7 @@ def test_the_second_run_read_only_the_new_files(incremental_build):
         ("web/base_web__events", "web_events"),
         ("shop/base_shop__orders", "orders"),
         ("shop/base_shop__order_items", "order_items"),
+        ("email/base_email__events", "email_events"),
     ]:
         run_sql = (target / "compiled" / "c360" / "models" / "staging" / f"{model}.sql").read_text()
         assert f"not in ('{table}.csv')" in run_sql, run_sql[:2000]

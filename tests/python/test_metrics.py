@@ -14,7 +14,7 @@ from dbt_runner import PROJECT_DIR
 
 
 @pytest.fixture(scope="module")
-def mf_years(warehouse_path, tmp_path_factory) -> pd.DataFrame:
+def mf_years(warehouse_path, warehouse_copy, tmp_path_factory) -> pd.DataFrame:
     if not shutil.which("mf"):
         pytest.skip("needs MetricFlow (mf): run through scripts/test.sh")
     work = tmp_path_factory.mktemp("mf")
@@ -22,8 +22,7 @@ def mf_years(warehouse_path, tmp_path_factory) -> pd.DataFrame:
     # MetricFlow opens the file through dbt's adapter, for writing: give it a copy, as
     # other tests hold the warehouse open for reading (same file name: MetricFlow's SQL
     # names the catalog, which DuckDB takes from the file name)
-    copy = work / warehouse_path.name
-    shutil.copyfile(warehouse_path, copy)
+    copy = warehouse_copy("mf_warehouse", warehouse_path.name)
     env = os.environ | {"C360_DUCKDB_PATH": str(copy), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
     metrics = "revenue,orders,active_customers,email_open_rate"
     command = ["mf", "query", "--metrics", metrics, "--group-by", "metric_time__year"]

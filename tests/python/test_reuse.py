@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -74,11 +73,9 @@ def test_stored_rows_are_kept_only_for_the_same_fingerprint():
 
 
 @pytest.fixture(scope="module")
-def scratch(warehouse, tmp_path_factory):
-    work = tmp_path_factory.mktemp("reuse")
-    db = work / "copy.duckdb"
-    shutil.copyfile(os.environ["C360_TEST_DB"], db)
-    return work, db
+def scratch(warehouse_copy):
+    db = warehouse_copy("reuse")
+    return db.parent, db
 
 
 def _run(scratch, *extra: str):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,11 +11,9 @@ from dbt_runner import dbt
 
 
 @pytest.fixture(scope="module")
-def scratch(warehouse, tmp_path_factory):
-    work = tmp_path_factory.mktemp("segments")
-    db = work / "copy.duckdb"
-    shutil.copyfile(os.environ["C360_TEST_DB"], db)
-    return work, db
+def scratch(warehouse_copy):
+    db = warehouse_copy("segments")
+    return db.parent, db
 
 
 def _validate(scratch, name: str, change_sql: str | None):

@@ -7,12 +7,11 @@ preview analysis is compiled and run against the same copy."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_runner import PROJECT_DIR, SEGMENTATION_SETTINGS, build_models, dbt
+from dbt_runner import SEGMENTATION_SETTINGS, build_models, dbt
 
 FEATURES = SEGMENTATION_SETTINGS["features"]
 
@@ -20,10 +19,10 @@ SECOND_AS_OF = "2026-09-15"
 
 
 @pytest.fixture(scope="module")
-def rebuilt(warehouse, tmp_path_factory):
-    work = tmp_path_factory.mktemp("history")
-    db = work / "test.duckdb"  # same file name: refs to models not rebuilt name its catalog
-    shutil.copy(PROJECT_DIR / os.environ["C360_TEST_DB"], db)
+def rebuilt(warehouse_copy):
+    # same file name: refs to models not rebuilt name its catalog
+    db = warehouse_copy("history", "test.duckdb")
+    work = db.parent
     raw = Path(os.environ["C360_TEST_RAW_DIR"])
     build_models(
         "path:models/intermediate/features+",

@@ -12,5 +12,6 @@ select
     email_match_key,
     event_type,
     quality_flags,
-    event_at
+    event_at,
+    loaded_at
 from email_events

@@ -84,7 +84,7 @@ flagged as (
 
 -- flag_duplicates unions two branches over *, whose columns sqlfluff cannot count;
 -- loaded_at stamps every row this run writes (new and re-checked), for the tests
--- that read only those rows (test_rows_written_this_run)
+-- that read only those rows (get_where_subquery)
 select
     *,  -- noqa: AM04
     {{ run_started_timestamp() }} as loaded_at
