@@ -1,6 +1,6 @@
 {#
     Incremental loading of raw files, for the base models of the large,
-    append-only sources (web events, orders, order lines). A raw table may be one
+    append-only sources (web events, orders, order lines, email events). A raw table may be one
     file or several (`<table>.csv` plus `<table>.<part>.csv`, e.g. one per day);
     a file, once loaded, is taken as final. An incremental run:
     1. reads only the files not yet loaded (only_new_raw_files; DuckDB then skips

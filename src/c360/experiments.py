@@ -133,6 +133,12 @@ def _finite(value) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _solved(value) -> float:
+    """statsmodels' solve_power returns a one-element array instead of a float when
+    its root finder falls back to fsolve (for example 128 against 150 customers)."""
+    return float(np.asarray(value).reshape(-1)[0])
+
+
 def two_proportions(x_t: int, n_t: int, x_c: int, n_c: int, alpha: float, power: float) -> dict:
     """Treatment x_t of n_t against control x_c of n_c."""
     p_t, p_c = x_t / n_t, x_c / n_c
@@ -149,7 +155,9 @@ def two_proportions(x_t: int, n_t: int, x_c: int, n_c: int, alpha: float, power:
                 x_t, n_t, x_c, n_c, method="log", compare="ratio", alpha=alpha
             )
             out["relative_lift_low"], out["relative_lift_high"] = _finite(low) - 1, _finite(high) - 1
-    h = NormalIndPower().solve_power(effect_size=None, nobs1=n_t, alpha=alpha, power=power, ratio=n_c / n_t)
+    h = _solved(
+        NormalIndPower().solve_power(effect_size=None, nobs1=n_t, alpha=alpha, power=power, ratio=n_c / n_t)
+    )
     # the rate whose arcsine distance from the control's is h (the inverse of proportion_effectsize)
     target = math.sin(min(math.asin(math.sqrt(p_c)) + h / 2, math.pi / 2)) ** 2
     out["minimum_detectable_effect"] = target - p_c
@@ -177,7 +185,9 @@ def welch(treatment: np.ndarray, control: np.ndarray, alpha: float, power: float
         z = stats.norm.ppf(1 - alpha / 2)
         out["relative_lift"] = ratio - 1
         out["relative_lift_low"], out["relative_lift_high"] = ratio - 1 - z * se, ratio - 1 + z * se
-    d = TTestIndPower().solve_power(effect_size=None, nobs1=n_t, alpha=alpha, power=power, ratio=n_c / n_t)
+    d = _solved(
+        TTestIndPower().solve_power(effect_size=None, nobs1=n_t, alpha=alpha, power=power, ratio=n_c / n_t)
+    )
     pooled = math.sqrt(((n_t - 1) * v_t + (n_c - 1) * v_c) / (n_t + n_c - 2))
     out["minimum_detectable_effect"] = d * pooled
     return out

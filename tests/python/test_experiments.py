@@ -63,6 +63,22 @@ def test_sample_size_and_minimum_detectable_effect_agree():
         X.sample_size(0.8, 0.5, alpha=0.05, power=0.8)
 
 
+def test_minimum_detectable_effect_is_a_number_for_any_group_sizes():
+    """For 128 against 150 customers statsmodels' power solver answers with a
+    one-element array, which broke the results frame; the MDE must be a float and
+    lie between its neighbours' (same spread: the effect shrinks as groups grow)."""
+    rng = np.random.default_rng(3)
+    sizes = [(127, 150), (128, 150), (129, 150)]
+    control = rng.normal(10, 2, 150)
+    treatment = rng.normal(10, 2, 129)
+    mdes = [X.welch(treatment[:n_t], control[:n_c], 0.05, 0.8) for n_t, n_c in sizes]
+    values = [out["minimum_detectable_effect"] for out in mdes]
+    assert all(type(value) is float for value in values), values
+    assert values[0] > values[1] * 0.98 and values[1] > values[2] * 0.98, values
+    rates = X.two_proportions(20, 128, 25, 150, 0.05, 0.8)
+    assert type(rates["minimum_detectable_effect"]) is float
+
+
 def test_sample_ratio_check_matches_the_chi_square_formula():
     """166 against 108 planned 50/50: expected 137 each, chi-square 2 * 29^2 / 137 =
     12.277, p = erfc(sqrt(12.277 / 2)) = 0.000459."""

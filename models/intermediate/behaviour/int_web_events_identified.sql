@@ -1,7 +1,5 @@
 -- Every clean web/app event with its visitor: the resolved customer when the
--- device is identified (a login on it, now or later), else the anonymous id. The
--- fingerprint covers everything sessionisation reads, so the incremental
--- int_web_events_sessionised can tell which visitors' events changed since it last ran.
+-- device is identified (a login on it, now or later), else the anonymous id.
 -- A view: identification runs inside sessionisation's query, so every event is not
 -- written once more as a wide table between the two.
 {{ config(materialized='view') }}
@@ -42,11 +40,7 @@ final as (
         referrer_host,
         utm_source,
         utm_medium,
-        event_at,
-        {{ row_fingerprint([
-            'visitor_key', 'customer_id', 'anonymous_id', 'event_type', 'page_path', 'product_id',
-            'device_type', 'referrer_host', 'utm_source', 'utm_medium', 'event_at',
-        ]) }} as event_fingerprint
+        event_at
     from identified
 )
 

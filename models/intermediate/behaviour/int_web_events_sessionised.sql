@@ -4,9 +4,12 @@
         unique_key='visitor_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ remove_moved_web_events(ref('stg_web__events')) }}"],
+        post_hook=["{{ remove_moved_web_events(ref('base_web__events')) }}"],
     )
 }}
+-- depends_on: {{ ref('int_identifiers_tracked') }}
+-- depends_on: {{ ref('base_web__events') }}
+-- depends_on: {{ ref('stg_web__events') }}
 -- Web and app events grouped into sessions, per visitor (int_web_events_identified).
 -- A new session starts at a visitor's first event and after every gap longer than
 -- `session_timeout_minutes` (default 30; a gap of exactly the timeout continues the
@@ -23,51 +26,59 @@
 -- their own events, so the result equals a full refresh
 -- (tests/python/test_incremental.py builds both and compares).
 --
--- On an incremental run the identified events (a view) are read twice: narrow, to
--- find the changed visitors, and for those visitors' events. One shared read would be
--- held in full (DuckDB keeps a CTE read twice): every event, wide, which spilled at
+-- The changed events are found without comparing every event with its last version:
+-- an event's attributes change only when base_web__events writes its row again
+-- (new, re-checked or removed: its loaded_at is newer than this model's last run;
+-- the base model, not the staging view, holds the removed rows), and its visitor
+-- only when one of its identifiers (the login's contact, the device) resolves to
+-- another customer (int_identifiers_tracked's changed_at is newer). Their visitors
+-- now and in the rows last written are the visitors to re-sessionise. Settings
+-- (session_timeout_minutes) and seeds need a full refresh.
+--
+-- On an incremental run the identified events (a view) are read twice: narrow, for
+-- the changed events' visitors, and for those visitors' events. One shared read would
+-- be held in full (DuckDB keeps a CTE read twice): every event, wide, which spilled at
 -- scale. On a full build `events` is every event and is kept once for the ordering
 -- passes and the join back; reading the view separately for each ran out of memory
 -- under a 6 GB cap at 1,000,000 customers.
 with
 
 {% if is_incremental() %}
-identified_fingerprints as (
-    select
-        event_id,
-        visitor_key,
-        event_fingerprint
-    from {{ ref('int_web_events_identified') }}
-),
-
-previous as (
-    select
-        event_id,
-        visitor_key,
-        event_fingerprint
+previous_run as (
+    select coalesce(max(sessionised_at), cast('1970-01-01' as timestamp)) as sessionised_at
     from {{ this }}
 ),
 
--- one pass over both sides: an event new, changed, re-keyed or gone since the last
--- run has no partner or another fingerprint (re-keying changes the fingerprint)
-changes as (
-    select
-        identified.visitor_key as current_visitor_key,
-        previous.visitor_key as previous_visitor_key
-    from identified_fingerprints as identified
-    full outer join previous on identified.event_id = previous.event_id
-    where identified.event_fingerprint is distinct from previous.event_fingerprint
+changed_identifiers as (
+    select identifier_key from {{ ref('int_identifiers_tracked') }}
+    where changed_at > (select previous_run.sessionised_at from previous_run)
+),
+
+written_events as (
+    select event_id from {{ ref('base_web__events') }}
+    where loaded_at > (select previous_run.sessionised_at from previous_run)
+),
+
+changed_events as (
+    select event_id from written_events
+    union
+    select web_events.event_id from {{ ref('stg_web__events') }} as web_events
+    where
+        'contact_id:' || web_events.user_id in (select changed_identifiers.identifier_key from changed_identifiers)
+        or 'anonymous_id:' || web_events.anonymous_id in (
+            select changed_identifiers.identifier_key from changed_identifiers
+        )
 ),
 
 changed_visitors as (
-    -- the event's current visitor, and the visitor it belonged to
-    select current_visitor_key as visitor_key
-    from changes
-    where current_visitor_key is not null
+    -- the changed events' visitors now, and those they had when last sessionised
+    select changed_now.visitor_key
+    from {{ ref('int_web_events_identified') }} as changed_now
+    where changed_now.event_id in (select changed_events.event_id from changed_events)
     union
-    select previous_visitor_key as visitor_key
-    from changes
-    where previous_visitor_key is not null
+    select previous.visitor_key
+    from {{ this }} as previous
+    where previous.event_id in (select changed_events.event_id from changed_events)
 ),
 {% endif %}
 
@@ -138,7 +149,6 @@ final as (
         numbered.session_number,
         numbered.event_number_in_session,
         numbered.seconds_since_previous_event,
-        events.event_fingerprint,
         {{ run_started_timestamp() }} as sessionised_at,
         events.event_at
     from events
