@@ -24,13 +24,13 @@ def test_limit_is_applied(tmp_path, monkeypatch):
     result = _apply(tmp_path, monkeypatch, "2GB")
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-2000:]
-    # DuckDB gets half of the 2 GB budget and reports it in binary units: 1 GB = 953.6 MiB.
-    assert "DuckDB memory_limit: 953.6 MiB (its share of C360_MEMORY_LIMIT=2GB)" in output, output[-2000:]
+    # DuckDB gets 0.4 of the 2 GB budget and reports it in binary units: 800 MB = 762.9 MiB.
+    assert "DuckDB memory_limit: 762.9 MiB (its share of C360_MEMORY_LIMIT=2GB)" in output, output[-2000:]
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("6GB", "3000MB"), ("6 GB", "3000MB"), ("5.5GiB", "2952MB"), ("512MiB", "268MB"), ("1TB", "500000MB")],
+    [("6GB", "2400MB"), ("6 GB", "2400MB"), ("5.5GiB", "2362MB"), ("512MiB", "214MB"), ("1TB", "400000MB")],
 )
 def test_duckdb_gets_its_share_of_the_budget(monkeypatch, value, expected):
     monkeypatch.setenv("C360_MEMORY_LIMIT", value)
@@ -53,10 +53,10 @@ def test_the_matcher_s_own_duckdb_takes_the_cap(monkeypatch):
     """Splink runs its own DuckDB inside the dbt process: under a cap it is capped too."""
     monkeypatch.setenv("C360_MEMORY_LIMIT", "2GB")
     con = linkage._connection()
-    assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "953.6 MiB"
+    assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "762.9 MiB"
     monkeypatch.delenv("C360_MEMORY_LIMIT")
     assert (
-        linkage._connection().execute("select current_setting('memory_limit')").fetchone()[0] != "953.6 MiB"
+        linkage._connection().execute("select current_setting('memory_limit')").fetchone()[0] != "762.9 MiB"
     )
     monkeypatch.setenv("C360_MEMORY_LIMIT", "2GB; drop table x")
     with pytest.raises(ValueError, match="C360_MEMORY_LIMIT must be a number and a unit"):
