@@ -223,6 +223,39 @@ def test_the_second_run_resessionised_only_changed_visitors(incremental_build):
     assert rebuilt_events < events
 
 
+def test_identifiers_tracked_equal_the_full_refresh_resolution(incremental_build):
+    """int_identifiers_tracked after the second run: the identifiers that resolve
+    now are the full refresh's, each with the same customer; those that stopped
+    resolving keep no customer and are absent from the full resolution; and the
+    second run restamped only the identifiers whose customer changed."""
+    db = incremental_build[0]
+    con = duckdb.connect()
+    con.execute(f"attach '{db}' as inc (read_only)")
+    con.execute(f"attach '{PROJECT_DIR / os.environ['C360_TEST_DB']}' as full_db (read_only)")
+    live = "select identifier_key, customer_id from {} where customer_id is not null"
+    counts = con.execute(
+        f"""select
+                (select count(*) from ({live.format("inc.int_identifiers_tracked")}
+                                       except all {live.format("full_db.int_identifiers_tracked")})),
+                (select count(*) from ({live.format("full_db.int_identifiers_tracked")}
+                                       except all {live.format("inc.int_identifiers_tracked")}))"""
+    ).fetchone()
+    assert counts == (0, 0), counts
+    (gone_but_resolved,) = con.execute(
+        """select count(*) from inc.int_identifiers_tracked as tracked
+           join full_db.int_identifiers_resolved as resolved using (identifier_key)
+           where tracked.customer_id is null"""
+    ).fetchone()
+    assert gone_but_resolved == 0
+    restamped, total = con.execute(
+        """select count(*) filter (where changed_at = (select max(changed_at)
+                                                       from inc.int_identifiers_tracked)),
+                  count(*)
+           from inc.int_identifiers_tracked"""
+    ).fetchone()
+    assert 0 < restamped < total, (restamped, total)
+
+
 def _compiled_test(target: Path, prefix: str) -> str:
     (path,) = (target / "compiled" / "c360").rglob(f"{prefix}*.sql")
     return path.read_text()

@@ -19,6 +19,7 @@ CONFIG = {
     "max_category_share": 0.5,
     "holdout_days": 30,
     "evaluation_k": 4,
+    "evaluation_sample_size": 1000,
     "batch_size": 7,
     "shipped_method": "hybrid",
 }
@@ -154,6 +155,24 @@ def test_evaluation_finds_the_planted_bundles_and_is_deterministic():
         R.evaluate(interactions.sample(frac=1, random_state=3), _products(), customers, AS_OF, CONFIG)
     )
     pd.testing.assert_frame_equal(records, again)
+
+
+def test_evaluation_scores_a_seeded_sample_of_at_most_evaluation_sample_size():
+    interactions = _bundles_with_holdout()
+    customers = pd.DataFrame({"customer_id": sorted(interactions["customer_id"].unique()), "segment": "all"})
+    full = pd.DataFrame(R.evaluate(interactions, _products(), customers, AS_OF, CONFIG))
+    exact = pd.DataFrame(
+        R.evaluate(interactions, _products(), customers, AS_OF, CONFIG | {"evaluation_sample_size": 40})
+    )
+    pd.testing.assert_frame_equal(full, exact)
+    small = CONFIG | {"evaluation_sample_size": 15}
+    sampled = pd.DataFrame(R.evaluate(interactions, _products(), customers, AS_OF, small))
+    assert (sampled["validation_rows"] == 15).all()
+    assert not sampled["value"].equals(full["value"])
+    again = pd.DataFrame(
+        R.evaluate(interactions.sample(frac=1, random_state=5), _products(), customers, AS_OF, small)
+    )
+    pd.testing.assert_frame_equal(sampled, again)
 
 
 def test_no_holdout_purchases_and_bad_settings_say_why():
