@@ -53,7 +53,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from c360.settings import at_least, checked
+from c360.settings import at_least, checked, sample_positions
 
 SETTINGS: dict[str, tuple[object, str]] = {
     "training_cutoffs": (int, "monthly training cutoffs; the latest validates, the others train (SQL)"),
@@ -198,10 +198,6 @@ def _matrix(rows: pd.DataFrame, cfg: dict) -> np.ndarray:
     return rows[cfg["features"]].astype("float64").to_numpy()
 
 
-def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    return np.sort(rng.choice(n, size=size, replace=False)) if n > size else np.arange(n)
-
-
 class _DropEmptyColumns(TransformerMixin, BaseEstimator):
     """Leaves out the inputs with no value at all in the rows it is fitted on (a source
     that is absent: no web events, no email). HistGradientBoosting cannot bin such a
@@ -338,7 +334,9 @@ def _evaluate_target(rows: pd.DataFrame, target: str, cfg: dict) -> list[dict]:
     train_cutoffs, valid_cutoff = _splits(rows)
     is_valid = (rows["cutoff_date"] == valid_cutoff).to_numpy()
     rng = np.random.default_rng(cfg["random_state"])
-    train_at = np.flatnonzero(~is_valid)[_sample(int((~is_valid).sum()), cfg["training_sample_size"], rng)]
+    train_at = np.flatnonzero(~is_valid)[
+        sample_positions(int((~is_valid).sum()), cfg["training_sample_size"], rng)
+    ]
     valid_at = np.flatnonzero(is_valid)
     common = {
         "target": target,
@@ -414,7 +412,7 @@ def _evaluate_target(rows: pd.DataFrame, target: str, cfg: dict) -> list[dict]:
             }
             for metric, bucket, value in metrics[method]
         ]
-    sample = valid_at[_sample(len(valid_at), cfg["importance_sample_size"], rng)]
+    sample = valid_at[sample_positions(len(valid_at), cfg["importance_sample_size"], rng)]
     importance = permutation_importance(
         gbm,
         x[sample],
@@ -509,7 +507,7 @@ def _scored(
         if params is not None and len(scoring):
             labelled, y = _population(rows, target)
             rng = np.random.default_rng(cfg["random_state"])
-            at = _sample(len(labelled), cfg["training_sample_size"], rng)
+            at = sample_positions(len(labelled), cfg["training_sample_size"], rng)
             model = _calibrated_gbm(cfg, params).fit(_matrix(labelled, cfg)[at], y[at])
             eligible = np.ones(len(scoring), dtype=bool)
             if population is not None:

@@ -34,7 +34,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from c360.settings import at_least, checked
+from c360.settings import at_least, checked, sample_positions
 
 SETTINGS = {
     "top_n": (int, "products recommended per customer"),
@@ -653,15 +653,12 @@ def evaluate(
     )
     holdout.data[:] = 1.0  # a product bought twice in the holdout counts once
     rows = np.flatnonzero(np.diff(holdout.indptr) > 0)
-    eligible = len(rows)
-    if eligible > cfg["evaluation_sample_size"]:
-        # the list metrics are means over customers: a sample of fixed size measures
-        # them as well at any scale (its standard error does not grow with the base),
-        # while scoring every eligible customer grew with it (233,000 at 1,000,000)
-        picked = np.random.default_rng(EVALUATION_SEED).choice(
-            eligible, cfg["evaluation_sample_size"], replace=False
-        )
-        rows = rows[np.sort(picked)]
+    # the list metrics are means over customers: a sample of fixed size measures them
+    # as well at any scale (its standard error does not grow with the base), while
+    # scoring every eligible customer grew with it (323,210 at 1,000,000)
+    rows = rows[
+        sample_positions(len(rows), cfg["evaluation_sample_size"], np.random.default_rng(EVALUATION_SEED))
+    ]
     wanted = holdout[rows]
     base = {
         "target": "recommendations",

@@ -29,7 +29,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier, _tree
 
-from c360.settings import at_least, checked
+from c360.settings import at_least, checked, sample_positions
 
 # Every key of the `segmentation` var (dbt_project.yml: the one place the values are
 # set; the dbt Python models receive it as config), its kind and meaning. settings()
@@ -131,10 +131,6 @@ def model_matrix(features: pd.DataFrame, cfg: dict, log_scale: bool = True) -> t
     return (values - values.mean(axis=0)) / std, list(frame.columns)
 
 
-def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    return np.sort(rng.choice(n, size=size, replace=False)) if n > size else np.arange(n)
-
-
 SKIPPED = "skipped"
 
 
@@ -228,7 +224,7 @@ def detect_outliers(features: pd.DataFrame, config: dict) -> pd.DataFrame:
     abs_z = np.abs(x)
     top = abs_z.argmax(axis=1)
     z_max = abs_z.max(axis=1)
-    sample = _sample(n, cfg["outlier_sample_size"], rng)
+    sample = sample_positions(n, cfg["outlier_sample_size"], rng)
 
     forest = IsolationForest(
         n_estimators=cfg["isolation_forest_trees"], random_state=cfg["random_state"]
@@ -294,7 +290,7 @@ def fitting_sample(features: pd.DataFrame, outliers: pd.DataFrame, cfg: dict):
     is_outlier = _outlier_mask(features, outliers)
     x_all, _ = model_matrix(features, cfg)
     x = x_all[~is_outlier]
-    return x_all, is_outlier, x[_sample(len(x), cfg["fit_sample_size"], rng)], rng
+    return x_all, is_outlier, x[sample_positions(len(x), cfg["fit_sample_size"], rng)], rng
 
 
 def _score_grid(x_fit: np.ndarray, sil_rows: np.ndarray, cfg: dict) -> pd.DataFrame:
@@ -327,7 +323,7 @@ def _score_grid(x_fit: np.ndarray, sil_rows: np.ndarray, cfg: dict) -> pd.DataFr
 def _density_view(x_fit: np.ndarray, rng: np.random.Generator, cfg: dict) -> tuple[dict, float, int]:
     """DBSCAN on a sample of the fitting rows, eps the ``dbscan_eps_quantile`` of the
     distances to the ``dbscan_neighbors``-th neighbour: (candidate row, eps, sample size)."""
-    dens_rows = _sample(len(x_fit), cfg["dbscan_sample_size"], rng)
+    dens_rows = sample_positions(len(x_fit), cfg["dbscan_sample_size"], rng)
     x_dens = x_fit[dens_rows]
     neighbors = min(cfg["dbscan_neighbors"], len(x_dens))
     distances, _ = NearestNeighbors(n_neighbors=neighbors).fit(x_dens).kneighbors(x_dens)
@@ -407,7 +403,7 @@ def evaluate_candidates(features: pd.DataFrame, outliers: pd.DataFrame, config: 
     distinct = len(np.unique(x_fit.round(9), axis=0)) if len(x_fit) else 0
     if len(x_fit) < cfg["min_customers"] or distinct < cfg["min_segments"]:
         return _skipped_candidates(cfg, len(x_fit), distinct)
-    sil_rows = _sample(len(x_fit), cfg["silhouette_sample_size"], rng)
+    sil_rows = sample_positions(len(x_fit), cfg["silhouette_sample_size"], rng)
 
     candidates = _score_grid(x_fit, sil_rows, cfg)
     density, eps, density_rows = _density_view(x_fit, rng, cfg)
@@ -552,7 +548,7 @@ def profile_clusters(features: pd.DataFrame, clusters: pd.DataFrame, config: dic
     raw = merged[inputs].astype(float)
     raw["cluster_id"] = merged["cluster_id"].to_numpy()
 
-    rows = _sample(len(merged), cfg["fit_sample_size"], rng)
+    rows = sample_positions(len(merged), cfg["fit_sample_size"], rng)
     tree = DecisionTreeClassifier(max_depth=cfg["tree_depth"], random_state=cfg["random_state"])
     tree.fit(raw[inputs].to_numpy()[rows], raw["cluster_id"].to_numpy()[rows])
     accuracy = float(tree.score(raw[inputs].to_numpy()[rows], raw["cluster_id"].to_numpy()[rows]))

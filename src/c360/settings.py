@@ -1,8 +1,11 @@
 """Checking a block of model settings (a dbt var the Python models receive as config)
 against its specification: every key present, no other, each of its kind. Shared by
-c360.segmentation and c360.predictions; each adds its own range checks."""
+c360.segmentation, c360.predictions and c360.recommendations; each adds its own range
+checks. Also the seeded sample their ``*_sample_size`` settings bound."""
 
 from __future__ import annotations
+
+import numpy as np
 
 # A kind is int, float, str, list (of column names) or a tuple (list, int | float): a
 # non-empty list of numbers.
@@ -70,3 +73,9 @@ def at_least(cfg: dict, keys, minimum: int, block: str) -> None:
     for key in keys:
         if cfg[key] < minimum:
             raise ValueError(f"{block} settings: {key} must be at least {minimum}, got {cfg[key]}")
+
+
+def sample_positions(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Positions of ``size`` of ``n`` rows drawn without replacement by ``rng``, sorted
+    (rows keep their order), or all ``n`` positions when there are no more than ``size``."""
+    return np.sort(rng.choice(n, size=size, replace=False)) if n > size else np.arange(n)
