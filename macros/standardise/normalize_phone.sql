@@ -17,6 +17,19 @@
     c360_phone_e164({{ column }}, coalesce({{ region }}, '{{ var("default_country") }}'))
 {% endmacro %}
 
+{#
+    The version of the phone rules normalize_phone applies (libphonenumber's metadata
+    changes which numbers are valid), as a SQL expression; a stored parse made under
+    another version is redone. DuckDB: the plugin's `c360_phone_parser_version`.
+#}
+{% macro phone_parser_version() %}
+    {{ return(adapter.dispatch('phone_parser_version', 'c360')()) }}
+{% endmacro %}
+
+{% macro duckdb__phone_parser_version() %}
+    c360_phone_parser_version()
+{% endmacro %}
+
 {% macro phone_extension(column) %}
     nullif(regexp_extract(lower({{ column }}), '(ext\.?|x|#)\s*(\d+)\s*$', 2), '')
 {% endmacro %}

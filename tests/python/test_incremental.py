@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import phonenumbers
 import pytest
 from dbt_runner import PROJECT_DIR, build_models, dbt
 
@@ -34,6 +35,7 @@ COMPARED = {
     "base_shop__orders": "loaded_at",
     "base_shop__order_items": "loaded_at",
     "base_email__events": "loaded_at",
+    "base_crm__phone_numbers_parsed": None,
     "fct_email_engagement": None,
     "int_web_events_sessionised": "sessionised_at",
     "int_web_sessions_aggregated": "sessionised_at",
@@ -115,6 +117,21 @@ def incremental_build(warehouse, tmp_path_factory):
         ).fetchone()[0],
     }
     con.close()
+    # the phone parses the first run stored: a pair no raw row carries any more (its
+    # contact left the raw files) and parses made by another version of the rules,
+    # both of which the second run must drop or redo
+    con = duckdb.connect(str(db))
+    con.execute(
+        """insert into base_crm__phone_numbers_parsed
+           values ('020 7946 0999 (gone)', 'GB', '+442079460999', ?)""",
+        [phonenumbers.__version__],
+    )
+    first["stale_phones"] = con.execute(
+        """update base_crm__phone_numbers_parsed set parsed_with = 'an older version', phone_e164 = 'stale'
+           where phone_raw in (select phone_raw from base_crm__phone_numbers_parsed
+                               order by phone_raw limit 25)"""
+    ).fetchone()[0]
+    con.close()
     for table, (header, rows) in held.items():
         _write(raw / f"{table}.{LAST_DAY}.csv", header, rows)
     build_models("*", raw, db, work / "target")
@@ -170,11 +187,13 @@ def test_incremental_equals_full_refresh(incremental_build, table):
 
 
 def test_the_split_exercises_every_path(incremental_build):
-    """Rows were held back in every table, and the first load had last-day rows
-    quarantined as future_timestamp (re-checked by the second run)."""
+    """Rows were held back in every table, the first load had last-day rows
+    quarantined as future_timestamp (re-checked by the second run), and stored phone
+    parses were marked as another version's."""
     _, held_back, first, _ = incremental_build
     assert all(n > 0 for n in held_back.values()), held_back
     assert first["future"] > 0
+    assert first["stale_phones"] == 25
 
 
 def test_the_second_run_read_only_the_new_files(incremental_build):

@@ -48,14 +48,19 @@ standardised as (
 ),
 
 derived as (
+    -- the phone in E.164 from the numbers parsed once (normalize_phone there)
     select
-        *,
-        {{ email_match_key('email') }} as email_match_key,
-        {{ normalize_phone('phone', 'country_code') }} as phone_e164,
-        {{ phone_extension('phone') }} as phone_extension,
-        {{ dbt.datediff('date_of_birth_parsed', as_of_date(ref('base_run__as_of_date')), 'year') }}
+        standardised.*,
+        {{ email_match_key('standardised.email') }} as email_match_key,
+        phone_numbers.phone_e164,
+        {{ phone_extension('standardised.phone') }} as phone_extension,
+        {{ dbt.datediff('standardised.date_of_birth_parsed', as_of_date(ref('base_run__as_of_date')), 'year') }}
             as age_years_approx
     from standardised
+    left join {{ ref('base_crm__phone_numbers_parsed') }} as phone_numbers
+        on
+            standardised.phone = phone_numbers.phone_raw
+            and standardised.country_code is not distinct from phone_numbers.country_code
 ),
 
 validated as (
