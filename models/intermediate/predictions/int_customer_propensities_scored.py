@@ -6,7 +6,8 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from c360.predictions import score
 
-    features = dbt.ref("int_customer_features_at_cutoffs").df()
-    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs").df()
+    # relations: the scoring rows are split off and the labels joined in DuckDB
+    features = dbt.ref("int_customer_features_at_cutoffs")
+    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs")
     evaluations = dbt.ref("int_propensity_models_evaluated").df()
     return score(features, outcomes, evaluations, dbt.config.get("predictions"))

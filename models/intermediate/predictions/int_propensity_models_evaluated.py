@@ -9,8 +9,9 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from c360 import predictions, reuse, settings
 
-    features = dbt.ref("int_customer_features_at_cutoffs").df()
-    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs").df()
+    # relations: the labelled rows are joined and sorted in DuckDB (labelled_rows)
+    features = dbt.ref("int_customer_features_at_cutoffs")
+    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs")
     config = dbt.config.get("predictions")
     rows = predictions.labelled_rows(features, outcomes)
     key = reuse.fingerprint([rows], config, [predictions, settings])
