@@ -13,6 +13,14 @@ clustering is fitted; nobody is an outlier, everyone is in cluster 1, and the
 candidates table holds one ``skipped`` row whose warning says why (model_runs shows
 it). Every function sorts its input by ``customer_id`` first, so the same customers
 give the same answer whatever order the warehouse returns them in.
+
+The clusterings (evaluate_candidates, assign_clusters) run their numeric libraries on
+one thread (threadpoolctl), as the prediction fits do: their matrices are small (a
+10,000-row sample, 12 columns), and with dbt running another model beside them BLAS's
+second thread only waits for a core. On the 100,000-customer warehouse, in-process
+with one other busy process on the 2 cores: evaluate_candidates 15.8 s with the
+default threads, 5.2 s on one (the same choice; inertias equal to 1e-9). The outlier
+detectors keep the default (3.7 s against 4.3 s on one thread).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier, _tree
+from threadpoolctl import threadpool_limits
 
 from c360.settings import at_least, checked, sample_positions
 
@@ -388,6 +397,7 @@ def _quality_warning(silhouette: float, stability: float | None, cfg: dict) -> s
     return "; ".join(warnings) or None
 
 
+@threadpool_limits.wrap(limits=1)
 def evaluate_candidates(features: pd.DataFrame, outliers: pd.DataFrame, config: dict) -> pd.DataFrame:
     """Fit K-Means and Gaussian mixtures for k in [k_min, k_max] on the fitting sample
     (``fitting_sample``: non-outliers, at most ``fit_sample_size``), and a DBSCAN
@@ -426,6 +436,7 @@ def evaluate_candidates(features: pd.DataFrame, outliers: pd.DataFrame, config: 
     return candidates
 
 
+@threadpool_limits.wrap(limits=1)
 def assign_clusters(
     features: pd.DataFrame, outliers: pd.DataFrame, candidates: pd.DataFrame, config: dict
 ) -> pd.DataFrame:

@@ -16,7 +16,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         post_hook=[
-            "{{ remove_vanished_sessions(ref('int_web_events_sessionised')) }}",
+            "{{ remove_vanished_sessions(ref('int_web_events_sessionised'), by='visitor_key') }}",
             "{{ erase_customers(ref('int_customers_erased')) }}",
         ],
     )

@@ -15,9 +15,12 @@
     'has_oversized_value',
 ] %}
 -- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
+-- The steps before flag_duplicates are computed where read, not stored (as in
+-- base_web__events; macros/quality/not_materialized.sql): at 1,000,000 customers
+-- (16.2 M lines, DuckDB capped at 2,400 MB) 65.9 s against 125.3 s, the same rows.
 with
 
-audited as (
+audited as {{ not_materialized() }} (
     select
         received.*,
         {{ raw_audit_columns('received') }},
@@ -27,7 +30,7 @@ audited as (
     {{ only_new_raw_files('received') }}
 ),
 
-standardised as (
+standardised as {{ not_materialized() }} (
     select
         {{ clean_text('order_id') }} as order_id,
         try_cast({{ clean_text('line_number') }} as integer) as line_number,
@@ -43,11 +46,11 @@ standardised as (
     from audited
 ),
 
-with_loaded as (
+with_loaded as {{ not_materialized() if not is_incremental() }} (
     {{ with_loaded_versions('standardised', ['order_id', 'line_number'], standardised_columns) }}
 ),
 
-validated as (
+validated as {{ not_materialized() }} (
     select
         *,
         order_id || ':' || cast(line_number as varchar) as order_item_id,

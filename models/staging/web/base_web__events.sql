@@ -15,9 +15,13 @@
     'referrer', 'raw_fingerprint', 'raw_file', 'raw_key', 'has_oversized_value',
 ] %}
 -- Every raw web/app event, standardised and checked; stg_web__events keeps the clean rows.
+-- The steps before flag_duplicates are computed where read, not stored: storing every
+-- wide event was most of this model's cost (see macros/quality/not_materialized.sql).
+-- On an incremental run with_loaded (the new rows and the loaded versions of their
+-- keys, a few) is stored, so the base table is searched once, not once per reader.
 with
 
-audited as (
+audited as {{ not_materialized() }} (
     select
         received.*,
         {{ raw_audit_columns('received') }},
@@ -27,7 +31,7 @@ audited as (
     {{ only_new_raw_files('received') }}
 ),
 
-standardised as (
+standardised as {{ not_materialized() }} (
     select
         {{ clean_text('event_id') }} as event_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,
@@ -47,11 +51,11 @@ standardised as (
     from audited
 ),
 
-with_loaded as (
+with_loaded as {{ not_materialized() if not is_incremental() }} (
     {{ with_loaded_versions('standardised', ['event_id'], standardised_columns) }}
 ),
 
-validated as (
+validated as {{ not_materialized() }} (
     select
         *,
         coalesce(event_type_mapped, 'unknown') as event_type,
