@@ -3,6 +3,11 @@
 -- add-to-cart and product-view events of identified visitors are carts and views
 -- (till sales carry no products). Customers being erased are left out
 -- (int_sales_filtered already leaves them out of the purchases).
+-- The events come from int_web_events_sessionised, a table holding every identified
+-- event, not the identification view: on the 1,000,000-customer daily warehouse the
+-- view's joins took the whole 2,400 MB DuckDB cap and spilled 1.3 GB (23.1 s), and
+-- ran out of memory beside int_customer_categories_summarised in a daily run; from the
+-- table, 5.7 s, nothing spilled, the same 26,315,123 rows.
 with
 
 sales as (
@@ -29,7 +34,7 @@ events as (
         product_id,
         event_type,
         event_at
-    from {{ ref('int_web_events_identified') }}
+    from {{ ref('int_web_events_sessionised') }}
     where
         customer_id is not null
         and product_id is not null
