@@ -168,14 +168,14 @@ def _tuning(cfg: dict) -> dict:
     return {k: cfg[k] for k in sorted(cfg) if k not in INPUT_KEYS and "clv" not in k}
 
 
-def _relations(features, outcomes):
-    """DuckDB relations of the two inputs and the connection holding them: relations
-    (the dbt models pass the warehouse's tables) as they are, pandas frames through a
-    new in-memory connection."""
-    if isinstance(features, pd.DataFrame):
+def _relations(*inputs):
+    """DuckDB relations of the inputs, and the connection holding them (keep it while
+    the relations are read): relations (the dbt models pass the warehouse's tables) as
+    they are, pandas frames through one new in-memory connection."""
+    if isinstance(inputs[0], pd.DataFrame):
         con = duckdb.connect()
-        return con.from_df(features), con.from_df(outcomes), con
-    return features, outcomes, None
+        return [con.from_df(frame) for frame in inputs], con
+    return list(inputs), None
 
 
 def labelled_rows(features, outcomes) -> pd.DataFrame:
@@ -186,7 +186,7 @@ def labelled_rows(features, outcomes) -> pd.DataFrame:
     customers the frames hold 4.5 M feature rows, and a pandas merge, sort and date
     formatting of them took most of the kept evaluation's time. customer_cutoff_id is
     unique on both sides (tested in dbt before these models run)."""
-    features, outcomes, _con = _relations(features, outcomes)
+    (features, outcomes), _con = _relations(features, outcomes)
     labels = outcomes.project(
         ", ".join(["customer_cutoff_id", *[label for label, *_ in TARGETS.values()], "is_churn_eligible"])
     )
@@ -204,7 +204,7 @@ def labelled_rows(features, outcomes) -> pd.DataFrame:
 def scoring_rows(features) -> pd.DataFrame:
     """The customers at the scoring cutoff, sorted by customer (pandas frame or DuckDB
     relation in, pandas frame out)."""
-    features, _, _con = _relations(features, features)
+    (features,), _con = _relations(features)
     return features.filter("is_scoring_cutoff").order("customer_id").df()
 
 
