@@ -1,6 +1,7 @@
 """An incremental run after a new day of raw files equals a full refresh.
 
-The test data's web events, orders, order lines, email events and CRM contacts are split in two. The first
+The test data's web events, orders, order lines, email events, consent records and CRM
+contacts are split in two. The first
 build sees the old files with some rows held back, at the as-of date the day
 before the last: the held-back rows are most of the last day, a random 3% of
 older rows (late arrivals, among them logins that later identify anonymous
@@ -35,6 +36,7 @@ COMPARED = {
     "base_shop__orders": "loaded_at",
     "base_shop__order_items": "loaded_at",
     "base_email__events": "loaded_at",
+    "base_privacy__consent_records": "loaded_at",
     "base_crm__phone_numbers_parsed": None,
     "fct_email_engagement": None,
     "int_web_events_sessionised": "sessionised_at",
@@ -51,6 +53,8 @@ SPLIT = {
     "orders": (["order_id"], "order_at"),
     "order_items": (["order_id", "line_number"], None),
     "email_events": (["event_id"], "event_at"),
+    # a consent record has no id: its key is the decision's email, purpose and time
+    "consent_records": (["subject_email", "purpose", "recorded_at"], "recorded_at"),
     # contacts that arrive later join, merge and re-anchor customers: the identifiers
     # of events nobody re-sent resolve to another customer on the second run
     "crm_contacts": (["contact_id"], "updated_at"),
@@ -205,6 +209,7 @@ def test_the_second_run_read_only_the_new_files(incremental_build):
         ("shop/base_shop__orders", "orders"),
         ("shop/base_shop__order_items", "order_items"),
         ("email/base_email__events", "email_events"),
+        ("privacy/base_privacy__consent_records", "consent_records"),
     ]:
         run_sql = (target / "compiled" / "c360" / "models" / "staging" / f"{model}.sql").read_text()
         assert f"not in ('{table}.csv')" in run_sql, run_sql[:2000]

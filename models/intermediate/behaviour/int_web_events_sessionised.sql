@@ -4,7 +4,7 @@
         unique_key='visitor_key',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook=["{{ remove_moved_web_events(ref('base_web__events')) }}"],
+        post_hook=["delete from {{ this }} where event_id is null"],
     )
 }}
 -- depends_on: {{ ref('int_identifiers_tracked') }}
@@ -21,10 +21,14 @@
 -- last run — a new event (of any age, so late arrivals are placed correctly and
 -- sessions spanning a day boundary are rebuilt whole), a changed or removed event,
 -- or an event now resolved to another visitor (a later login identifying a device).
--- Their rows are replaced (delete+insert by visitor_key); the rows of a visitor left
--- with no event are deleted by the post-hook. Each visitor's sessions depend only on
--- their own events, so the result equals a full refresh
--- (tests/python/test_incremental.py builds both and compares).
+-- Their rows are replaced (delete+insert by visitor_key). A changed visitor left with
+-- no event (its events moved to another visitor, or were removed) gets one marker row
+-- (visitor_key, null event_id), so the delete removes its old rows too; the post-hook
+-- deletes the markers, a scan that skips every row group without a null event_id.
+-- (It replaced two deletes that matched the written rows' event ids and the
+-- re-written raw rows against the whole table: 34.3 s of a 1,000,000-customer daily
+-- run.) Each visitor's sessions depend only on their own events, so the result
+-- equals a full refresh (tests/python/test_incremental.py builds both and compares).
 --
 -- The changed events are found without comparing every event with its last version:
 -- an event's attributes change only when base_web__events writes its row again
@@ -153,6 +157,33 @@ final as (
         events.event_at
     from events
     inner join numbered on events.event_id = numbered.event_id
+    {% if is_incremental() %}
+        union all
+        -- the markers of changed visitors left with no event (removed by the post-hook)
+        select
+            null as event_id,
+            null as session_id,
+            changed_visitors.visitor_key,
+            null as customer_id,
+            null as anonymous_id,
+            null as event_type,
+            null as page_path,
+            null as product_id,
+            null as device_type,
+            null as referrer_host,
+            null as utm_source,
+            null as utm_medium,
+            null as session_number,
+            null as event_number_in_session,
+            null as seconds_since_previous_event,
+            {{ run_started_timestamp() }} as sessionised_at,
+            null as event_at
+        from changed_visitors
+        where not exists (
+            select 1 from events as remaining
+            where remaining.visitor_key = changed_visitors.visitor_key
+        )
+    {% endif %}
 )
 
 select * from final

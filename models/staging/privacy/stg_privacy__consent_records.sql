@@ -11,5 +11,6 @@ select
     email_match_key,
     consent_purpose,
     consent_status,
-    recorded_at
+    recorded_at,
+    loaded_at
 from consent_records

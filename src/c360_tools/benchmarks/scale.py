@@ -103,13 +103,18 @@ def scan_floor(raw_dir: Path, fmt: str, threads: int) -> dict:
 
 
 # the append-only raw tables a daily run receives new files for: table -> time column
-DAILY_TABLES = {"web_events": "event_at", "orders": "order_at", "email_events": "event_at"}
+DAILY_TABLES = {
+    "web_events": "event_at",
+    "orders": "order_at",
+    "email_events": "event_at",
+    "consent_records": "recorded_at",
+}
 
 
 def split_last_day(raw_dir: Path, fmt: str, out: Path) -> dict:
     """Lay out `out` as the raw directory of the day before the last: the other
-    tables linked, web events, orders and email events without their last day (ISO date prefix),
-    order lines without those orders' lines. The last day's rows are written to
+    tables linked, web events, orders, email events and consent records without
+    their last day (ISO date prefix), order lines without those orders' lines. The last day's rows are written to
     out/next/<table>.<day>.<fmt>, to be moved in as the next day's files."""
     con = duckdb.connect()
     day = con.execute(
