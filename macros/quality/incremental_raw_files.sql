@@ -54,7 +54,9 @@
     on an incremental run, the loaded rows they can change, to be checked again
     with them (the as-of date may have moved). `columns` names the standardised
     columns (those of `from_cte`): both sides select exactly them, by name, so a
-    column added to one and not the other fails the build. -#}
+    column added to one and not the other fails the build. The loaded rows are
+    found on their key and fingerprint columns alone, then read whole
+    (rows_where_narrow). -#}
 {% macro with_loaded_versions(from_cte, key_columns, columns) %}
     {%- if is_incremental() %}
     with touched as (
@@ -67,14 +69,43 @@
     select {{ columns | join(', ') }} from {{ from_cte }}
     {%- if is_incremental() %}
     union all
-    select {% for column in columns %}loaded.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
-    from {{ this }} as loaded
-    where
+    {% set condition -%}
         exists (
             select 1
             from touched
             where {% for key in key_columns %}touched.{{ key }} = loaded.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
         )
         or loaded.raw_fingerprint in (select touched.raw_fingerprint from touched)
+    {%- endset %}
+    {{ c360.rows_where_narrow(this, 'loaded', columns, condition) }}
     {%- endif %}
+{% endmacro %}
+
+{#- `select <columns> from <relation> as <alias> where <condition>`, for a condition
+    on a few columns of a wide table that keeps a few of its rows. Dispatched: DuckDB
+    evaluates the condition on those columns alone and then fetches the kept rows by
+    row id; a plain filter reads every column of every row first. On the
+    1,000,000-customer daily warehouse (49.3 M events; the 111,507 loaded events
+    re-sent by a day's file; in-process, 2 threads, 2,400 MB, beside the test
+    command) the loaded events took 4.8 s instead of 8.4 s; in the daily build the
+    wide read took base_web__events' select to 128.7 s (3.2 s alone on a warm
+    cache). -#}
+{% macro rows_where_narrow(relation, alias, columns, condition) %}
+    {{- return(adapter.dispatch('rows_where_narrow', 'c360')(relation, alias, columns, condition)) -}}
+{% endmacro %}
+
+{% macro default__rows_where_narrow(relation, alias, columns, condition) %}
+    select {% for column in columns %}{{ alias }}.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ relation }} as {{ alias }}
+    where {{ condition }}
+{% endmacro %}
+
+{% macro duckdb__rows_where_narrow(relation, alias, columns, condition) %}
+    select {% for column in columns %}kept.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+    from {{ relation }} as kept
+    where kept.rowid in (
+        select {{ alias }}.rowid
+        from {{ relation }} as {{ alias }}
+        where {{ condition }}
+    )
 {% endmacro %}
