@@ -86,10 +86,11 @@
     evaluates the condition on those columns alone and then fetches the kept rows by
     row id; a plain filter reads every column of every row first. On the
     1,000,000-customer daily warehouse (49.3 M events; the 111,507 loaded events
-    re-sent by a day's file; in-process, 2 threads, 2,400 MB, beside the test
-    command) the loaded events took 4.8 s instead of 8.4 s; in the daily build the
-    wide read took base_web__events' select to 128.7 s (3.2 s alone on a warm
-    cache). -#}
+    re-sent by a day's file; in-process, 2 threads, 2,400 MB) base_web__events'
+    whole select took 3.0 s instead of 3.7 s on a warm cache and held 1.5 instead of
+    1.9 GB resident; on a cold cache 7.5 s against 6.7 s (no gain). Kept for the
+    memory. (The 128.7 s that select took in one daily build was not explained by
+    this read: alone it took 3.2 s.) -#}
 {% macro rows_where_narrow(relation, alias, columns, condition) %}
     {{- return(adapter.dispatch('rows_where_narrow', 'c360')(relation, alias, columns, condition)) -}}
 {% endmacro %}
