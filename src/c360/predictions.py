@@ -23,15 +23,16 @@ cutoff; the models never see it while being chosen or fitted):
 
 The report (evaluate) holds ROC AUC, PR AUC, Brier score and log loss, lift by decile,
 a reliability table and permutation importance; gradient boosting is the model that
-ships, with a warning when it does not beat the baseline or the rule. Scoring (score)
-refits the chosen model on every labelled cutoff and scores the customers at the
-scoring cutoff.
+ships, with a warning when it does not beat the baseline or the rule. fit refits
+the chosen model on every labelled cutoff (kept by its dbt model while the evaluation
+is unchanged, c360.reuse), score_fitted scores the customers at the scoring cutoff.
 
 Deterministic: rows are sorted by cutoff and customer first, every random step takes
 ``random_state``, training rows are sampled (``training_sample_size``) and all
 customers are scored. The fits run on one thread (threadpoolctl): the same answer
 whatever the machine's core count, and faster here, where dbt runs two models at
-once and gradient boosting's OpenMP threads would compete for the same two cores. Too few labelled rows or too few of either class: nothing is
+once and gradient boosting's OpenMP threads would compete for the same two cores.
+Scoring (predict_proba, row by row) uses every core: its numbers do not depend on it. Too few labelled rows or too few of either class: nothing is
 fitted, the report holds one ``skipped`` row per target whose warning says why, and
 the scores are null.
 """
@@ -40,6 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 
 import duckdb
 import numpy as np
@@ -502,41 +504,68 @@ def _chosen_parameters(evaluations: pd.DataFrame, target: str) -> dict | None:
     return json.loads(rows["hyperparameters"].iloc[0]) if len(rows) else None
 
 
-def score(features, outcomes, evaluations: pd.DataFrame, config: dict) -> pd.DataFrame:
+FITTED_COLUMNS = {"target": "str", "model_version": "str", "fitted_model": "object"}
+
+
+def fit(features, outcomes, evaluations: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """One row per target: the chosen gradient boosting refitted with isotonic
+    calibration on every labelled cutoff, pickled (``fitted_model``; null where the
+    evaluation skipped the target), and its model_version. Pickle is safe here: the
+    bytes are written by this function into the warehouse and read back by
+    score_fitted only (c360.reuse refits when the code or the libraries change, so a
+    pickle is never read by another scikit-learn version)."""
+    cfg = settings(config)
+    rows = labelled_rows(features, outcomes)
+    out = []
+    with threadpool_limits(1):
+        for target in TARGETS:
+            params = _chosen_parameters(evaluations, target)
+            fitted = None
+            if params is not None:
+                labelled, y = _population(rows, target)
+                rng = np.random.default_rng(cfg["random_state"])
+                at = sample_positions(len(labelled), cfg["training_sample_size"], rng)
+                model = _calibrated_gbm(cfg, params).fit(_matrix(labelled, cfg)[at], y[at])
+                fitted = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+            out.append(
+                {
+                    "target": target,
+                    "model_version": model_version(evaluations, target),
+                    "fitted_model": fitted,
+                }
+            )
+    return pd.DataFrame(out, columns=list(FITTED_COLUMNS)).astype(FITTED_COLUMNS)
+
+
+def score_fitted(features, fitted: pd.DataFrame, config: dict) -> pd.DataFrame:
     """One row per customer at the scoring cutoff: the purchase propensity and (for
-    customers who bought before) the churn probability, from the chosen gradient
-    boosting refitted with calibration on every labelled cutoff; null where the
-    evaluation skipped the target."""
+    customers who bought before) the churn probability from the models of ``fitted``
+    (fit's rows); null where a target has no fitted model."""
     cfg = settings(config)
     scoring = scoring_rows(features)
     out = pd.DataFrame({"customer_id": scoring["customer_id"].astype("str")})
-    rows = labelled_rows(features, outcomes)
     x_score = _matrix(scoring, cfg)
-    with threadpool_limits(1):
-        for target, column, values in _scored(rows, scoring, x_score, evaluations, cfg):
-            out[column] = values
-            out[f"{column}_model_version"] = pd.Series(
-                [model_version(evaluations, target)] * len(out), dtype="str"
-            )
-    out["cutoff_date"] = iso_dates(scoring["cutoff_date"]).to_numpy()
-    return out
-
-
-def _scored(
-    rows: pd.DataFrame, scoring: pd.DataFrame, x_score: np.ndarray, evaluations: pd.DataFrame, cfg: dict
-):
-    """(target, score column, scores) for each target, in TARGETS order."""
+    by_target = fitted.set_index("target")
+    # predictions run on every core: each row's score is computed alone, so the
+    # numbers do not depend on the thread count (2 threads: 13.6 s instead of 25.1 s
+    # per target at 1,000,000 customers)
     for target, (_, population, _, column) in TARGETS.items():
-        params = _chosen_parameters(evaluations, target)
         values = np.full(len(scoring), np.nan)
-        if params is not None and len(scoring):
-            labelled, y = _population(rows, target)
-            rng = np.random.default_rng(cfg["random_state"])
-            at = sample_positions(len(labelled), cfg["training_sample_size"], rng)
-            model = _calibrated_gbm(cfg, params).fit(_matrix(labelled, cfg)[at], y[at])
+        stored = by_target["fitted_model"].get(target)
+        if stored is not None and not pd.isna(stored) and len(scoring):
+            model = pickle.loads(bytes(stored))
             eligible = np.ones(len(scoring), dtype=bool)
             if population is not None:
                 eligible = (scoring["purchase_days_total"].astype("float64") > 0).to_numpy()
             if eligible.any():
                 values[eligible] = model.predict_proba(x_score[eligible])[:, 1]
-        yield target, column, values
+        out[column] = values
+        version = by_target["model_version"].get(target, SKIPPED)
+        out[f"{column}_model_version"] = pd.Series([version] * len(out), dtype="str")
+    out["cutoff_date"] = iso_dates(scoring["cutoff_date"]).to_numpy()
+    return out
+
+
+def score(features, outcomes, evaluations: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """fit, then score_fitted: the scores the two dbt models write, in one call."""
+    return score_fitted(features, fit(features, outcomes, evaluations, config), config)

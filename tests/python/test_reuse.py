@@ -118,3 +118,41 @@ def test_the_propensity_evaluation_is_kept_when_its_inputs_are_unchanged_and_ref
     # told to refit: the fit gives back the build's report exactly (deterministic)
     _run(scratch, "--vars", "{refit_models: true}")
     assert _report(db) == built
+
+
+def _fitted(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select target, model_version, fitted_model is not null, inputs_fingerprint"
+            " from int_propensity_models_fitted order by target"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _edit(db: Path, statement: str) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(statement).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_fitted_models_are_kept_while_the_evaluation_is_unchanged(scratch):
+    work, db = scratch
+    run = ["run", "--select", "int_propensity_models_fitted"]
+    raw = Path(os.environ["C360_TEST_RAW_DIR"])
+    assert dbt(run, raw, db, work / "target").returncode == 0
+    built = _fitted(db)
+    assert [row[0] for row in built] == ["churn", "purchase"] and all(row[2] for row in built)
+    _edit(db, "update int_propensity_models_fitted set model_version = 'edited'")
+    # the evaluation's rows, settings and code unchanged: the stored models stay
+    assert dbt(run, raw, db, work / "target").returncode == 0
+    assert {row[1] for row in _fitted(db)} == {"edited"}
+    # an evaluation row changed (as a refit on new labelled rows would): fitted again
+    _edit(db, "update int_propensity_models_evaluated set value = value + 1 where metric = 'brier_score'")
+    assert dbt(run, raw, db, work / "target").returncode == 0
+    again = _fitted(db)
+    assert [row[:3] for row in again] == [row[:3] for row in built]
+    assert again[0][3] != built[0][3]

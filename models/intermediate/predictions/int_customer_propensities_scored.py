@@ -1,13 +1,12 @@
 """Purchase propensity and churn probability per customer at the as-of date, from the
-models the evaluation chose (c360.predictions.score)."""
+fitted models (int_propensity_models_fitted; c360.predictions.score_fitted)."""
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from c360.predictions import score
+    from c360.predictions import score_fitted
 
-    # relations: the scoring rows are split off and the labels joined in DuckDB
+    # a relation: the scoring rows are split off in DuckDB
     features = dbt.ref("int_customer_features_at_cutoffs")
-    outcomes = dbt.ref("int_customer_outcomes_after_cutoffs")
-    evaluations = dbt.ref("int_propensity_models_evaluated").df()
-    return score(features, outcomes, evaluations, dbt.config.get("predictions"))
+    fitted = dbt.ref("int_propensity_models_fitted").df()
+    return score_fitted(features, fitted, dbt.config.get("predictions"))
