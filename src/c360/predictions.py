@@ -32,9 +32,9 @@ Deterministic: rows are sorted by cutoff and customer first, every random step t
 customers are scored. The fits run on one thread (threadpoolctl): the same answer
 whatever the machine's core count, and faster here, where dbt runs two models at
 once and gradient boosting's OpenMP threads would compete for the same two cores.
-Scoring (predict_proba, row by row) uses every core: its numbers do not depend on it. Too few labelled rows or too few of either class: nothing is
-fitted, the report holds one ``skipped`` row per target whose warning says why, and
-the scores are null.
+Scoring (predict_proba, row by row) uses every core: its numbers do not depend on it.
+Too few labelled rows or too few of either class: nothing is fitted, the report holds
+one ``skipped`` row per target whose warning says why, and the scores are null.
 """
 
 from __future__ import annotations

@@ -78,10 +78,10 @@ def scratch(warehouse_copy):
     return db.parent, db
 
 
-def _run(scratch, *extra: str):
+def _run(scratch, *extra: str, model: str = "int_propensity_models_evaluated"):
     work, db = scratch
     result = dbt(
-        ["run", "--select", "int_propensity_models_evaluated", *extra],
+        ["run", "--select", model, *extra],
         Path(os.environ["C360_TEST_RAW_DIR"]),
         db,
         work / "target",
@@ -89,15 +89,20 @@ def _run(scratch, *extra: str):
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
 
-def _report(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+def _query(db: Path, statement: str, read_only: bool = True) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=read_only)
     try:
-        return con.execute(
-            "select * from int_propensity_models_evaluated"
-            " order by target, method, metric, bucket nulls first, feature nulls first"
-        ).fetchall()
+        return con.execute(statement).fetchall()
     finally:
         con.close()
+
+
+def _report(db: Path) -> list[tuple]:
+    return _query(
+        db,
+        "select * from int_propensity_models_evaluated"
+        " order by target, method, metric, bucket nulls first, feature nulls first",
+    )
 
 
 def test_the_propensity_evaluation_is_kept_when_its_inputs_are_unchanged_and_refit_on_request(scratch):
@@ -106,9 +111,9 @@ def test_the_propensity_evaluation_is_kept_when_its_inputs_are_unchanged_and_ref
     _run(scratch)
     built = _report(db)
     assert built and len({row[-1] for row in built}) == 1
-    con = duckdb.connect(str(db))
-    con.execute("update int_propensity_models_evaluated set value = -1 where metric = 'roc_auc'")
-    con.close()
+    _query(
+        db, "update int_propensity_models_evaluated set value = -1 where metric = 'roc_auc'", read_only=False
+    )
     # same inputs: the stored rows stay, the edit with them (nothing was fitted)
     _run(scratch)
     kept = _report(db)
@@ -121,38 +126,29 @@ def test_the_propensity_evaluation_is_kept_when_its_inputs_are_unchanged_and_ref
 
 
 def _fitted(db: Path) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(
-            "select target, model_version, fitted_model is not null, inputs_fingerprint"
-            " from int_propensity_models_fitted order by target"
-        ).fetchall()
-    finally:
-        con.close()
-
-
-def _edit(db: Path, statement: str) -> None:
-    con = duckdb.connect(str(db))
-    try:
-        con.execute(statement).fetchall()
-    finally:
-        con.close()
+    return _query(
+        db,
+        "select target, model_version, fitted_model is not null, inputs_fingerprint"
+        " from int_propensity_models_fitted order by target",
+    )
 
 
 def test_the_fitted_models_are_kept_while_the_evaluation_is_unchanged(scratch):
     work, db = scratch
-    run = ["run", "--select", "int_propensity_models_fitted"]
-    raw = Path(os.environ["C360_TEST_RAW_DIR"])
-    assert dbt(run, raw, db, work / "target").returncode == 0
+    _run(scratch, model="int_propensity_models_fitted")
     built = _fitted(db)
     assert [row[0] for row in built] == ["churn", "purchase"] and all(row[2] for row in built)
-    _edit(db, "update int_propensity_models_fitted set model_version = 'edited'")
+    _query(db, "update int_propensity_models_fitted set model_version = 'edited'", read_only=False)
     # the evaluation's rows, settings and code unchanged: the stored models stay
-    assert dbt(run, raw, db, work / "target").returncode == 0
+    _run(scratch, model="int_propensity_models_fitted")
     assert {row[1] for row in _fitted(db)} == {"edited"}
     # an evaluation row changed (as a refit on new labelled rows would): fitted again
-    _edit(db, "update int_propensity_models_evaluated set value = value + 1 where metric = 'brier_score'")
-    assert dbt(run, raw, db, work / "target").returncode == 0
+    _query(
+        db,
+        "update int_propensity_models_evaluated set value = value + 1 where metric = 'brier_score'",
+        read_only=False,
+    )
+    _run(scratch, model="int_propensity_models_fitted")
     again = _fitted(db)
     assert [row[:3] for row in again] == [row[:3] for row in built]
     assert again[0][3] != built[0][3]
