@@ -15,10 +15,12 @@
 #}
 {% macro fill_raw_values() %}
     {% if execute %}
-        {% if model.sources | length != 1 %}
+        {#- a model may name its source more than once (e.g. repeated_raw_keys) -#}
+        {% set read_sources = model.sources | map('join', '.') | unique | list %}
+        {% if read_sources | length != 1 %}
             {{ exceptions.raise_compiler_error(
                 "fill_raw_values: " ~ model.name ~ " must read exactly one source, reads "
-                ~ model.sources | length) }}
+                ~ read_sources | length) }}
         {% endif %}
         {% set raw_relation = source(model.sources[0][0], model.sources[0][1]) %}
         {#- an optional raw table without a file has no rows to fill -#}

@@ -8,32 +8,46 @@
     )
 }}
 
+{#- the de-duplication key, standardised from the raw row. The keys repeated among the
+    raw rows read are found first (is_repeated_key): on a full build flag_duplicates
+    takes them (repeated_flag); on an incremental run the loaded versions join the new
+    rows, so with_loaded leaves the column out and flag_duplicates finds the keys
+    itself. -#}
+{% set key_expressions = [clean_text('order_id'), 'try_cast(' ~ clean_text('line_number') ~ ' as integer)'] %}
+{% set mark_repeated = not is_incremental() %}
+{% set new_files_only = only_new_raw_files('received') %}
 {#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
 {% set standardised_columns = [
     'order_id', 'line_number', 'product_id', 'quantity', 'unit_price',
     'discount_amount_original', 'discount_amount', 'raw_fingerprint', 'raw_file', 'raw_key',
     'has_oversized_value',
-] %}
+] + (['is_repeated_key'] if mark_repeated else []) %}
 -- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
 -- The steps before flag_duplicates are computed where read, not stored (as in
 -- base_web__events; macros/quality/not_materialized.sql): at 1,000,000 customers
 -- (16.2 M lines, DuckDB capped at 2,400 MB) 65.9 s against 125.3 s, the same rows.
 with
 
+repeated_raw_keys as (
+    {{ repeated_raw_keys(source('shop', 'order_items'), 'received', key_expressions, new_files_only) }}
+),
+
 audited as {{ not_materialized() }} (
     select
         received.*,
         {{ raw_audit_columns('received') }},
         {{ raw_file_name('received') }} as raw_file,
-        received.order_id || ':' || received.line_number as raw_key
+        received.order_id || ':' || received.line_number as raw_key,
+        coalesce(repeated_raw_keys.is_repeated, false) as is_repeated_key
     from {{ source('shop', 'order_items') }} as received
-    {{ only_new_raw_files('received') }}
+    {{ join_repeated_raw_keys('repeated_raw_keys', key_expressions) }}
+    {{ new_files_only }}
 ),
 
 standardised as {{ not_materialized() }} (
     select
-        {{ clean_text('order_id') }} as order_id,
-        try_cast({{ clean_text('line_number') }} as integer) as line_number,
+        {{ key_expressions[0] }} as order_id,
+        {{ key_expressions[1] }} as line_number,
         {{ clean_text('product_id') }} as product_id,
         try_cast({{ clean_text('quantity') }} as integer) as quantity,
         {{ parse_amount('unit_price') }} as unit_price,
@@ -42,7 +56,8 @@ standardised as {{ not_materialized() }} (
         raw_fingerprint,
         raw_file,
         raw_key,
-        has_oversized_value
+        has_oversized_value,
+        is_repeated_key
     from audited
 ),
 
@@ -72,7 +87,10 @@ validated as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('validated', ['order_id', 'line_number'], 'net_amount desc nulls last') }}
+    {{ flag_duplicates(
+        'validated', ['order_id', 'line_number'], 'net_amount desc nulls last',
+        repeated_flag='is_repeated_key' if mark_repeated else none,
+    ) }}
 )
 
 -- flag_duplicates unions two branches over *, whose columns sqlfluff cannot count;

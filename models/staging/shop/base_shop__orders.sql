@@ -8,29 +8,48 @@
     )
 }}
 
+{#- the de-duplication key, standardised from the raw row. The keys repeated among the
+    raw rows read are found first (is_repeated_key): on a full build flag_duplicates
+    takes them (repeated_flag); on an incremental run the loaded versions join the new
+    rows, so with_loaded leaves the column out and flag_duplicates finds the keys
+    itself. -#}
+{% set key_expressions = [clean_text('order_id')] %}
+{% set mark_repeated = not is_incremental() %}
+{% set new_files_only = only_new_raw_files('received') %}
 {#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
 {% set standardised_columns = [
     'order_id', 'customer_ref', 'customer_email', 'ordered_at_original', 'ordered_at',
     'order_status_original', 'order_status_mapped', 'currency_code', 'total_amount_original',
     'total_amount', 'sales_channel_original', 'sales_channel_mapped', 'raw_fingerprint',
     'raw_file', 'raw_key', 'has_oversized_value',
-] %}
+] + (['is_repeated_key'] if mark_repeated else []) %}
 -- Every raw order header, standardised and checked; stg_shop__orders keeps the clean rows.
+-- The steps before flag_duplicates are computed where read, not stored
+-- (macros/quality/not_materialized.sql): on a full build each row is standardised
+-- once (flag_duplicates' repeated_flag). At 1,000,000 customers (9.0 M orders; the
+-- compiled select in-process, 2 threads, 2,400 MB) 26.6 s and 1.36 GB resident
+-- against 30.0 s and 2.53 GB stored, the same rows.
 with
 
-audited as (
+repeated_raw_keys as (
+    {{ repeated_raw_keys(source('shop', 'orders'), 'received', key_expressions, new_files_only) }}
+),
+
+audited as {{ not_materialized() }} (
     select
         received.*,
         {{ raw_audit_columns('received') }},
         {{ raw_file_name('received') }} as raw_file,
-        received.order_id as raw_key
+        received.order_id as raw_key,
+        coalesce(repeated_raw_keys.is_repeated, false) as is_repeated_key
     from {{ source('shop', 'orders') }} as received
-    {{ only_new_raw_files('received') }}
+    {{ join_repeated_raw_keys('repeated_raw_keys', key_expressions) }}
+    {{ new_files_only }}
 ),
 
-standardised as (
+standardised as {{ not_materialized() }} (
     select
-        {{ clean_text('order_id') }} as order_id,
+        {{ key_expressions[0] }} as order_id,
         {{ clean_text('customer_ref') }} as customer_ref,
         {{ normalize_email('customer_ref') }} as customer_email,
         {{ clean_text('order_at') }} as ordered_at_original,
@@ -45,15 +64,16 @@ standardised as (
         raw_fingerprint,
         raw_file,
         raw_key,
-        has_oversized_value
+        has_oversized_value,
+        is_repeated_key
     from audited
 ),
 
-with_loaded as (
+with_loaded as {{ not_materialized() if not is_incremental() }} (
     {{ with_loaded_versions('standardised', ['order_id'], standardised_columns) }}
 ),
 
-validated as (
+validated as {{ not_materialized() }} (
     select
         *,
         case when customer_ref like '%@%' then 'email' else 'contact_id' end as customer_ref_type,
@@ -80,7 +100,10 @@ validated as (
 ),
 
 flagged as (
-    {{ flag_duplicates('validated', ['order_id'], 'ordered_at desc nulls last') }}
+    {{ flag_duplicates(
+        'validated', ['order_id'], 'ordered_at desc nulls last',
+        repeated_flag='is_repeated_key' if mark_repeated else none,
+    ) }}
 )
 
 -- flag_duplicates unions two branches over *, whose columns sqlfluff cannot count;

@@ -8,12 +8,20 @@
     )
 }}
 
+{#- the de-duplication key, standardised from the raw row. The keys repeated among the
+    raw rows read are found first (is_repeated_key): on a full build flag_duplicates
+    takes them (repeated_flag); on an incremental run the loaded versions join the new
+    rows, so with_loaded leaves the column out and flag_duplicates finds the keys
+    itself. -#}
+{% set key_expressions = [clean_text('event_id')] %}
+{% set mark_repeated = not is_incremental() %}
+{% set new_files_only = only_new_raw_files('received') %}
 {#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
 {% set standardised_columns = [
     'event_id', 'anonymous_id', 'user_id', 'event_type_original', 'event_type_mapped',
     'event_at_original', 'event_at', 'page_url', 'product_id', 'device_type_original',
     'referrer', 'raw_fingerprint', 'raw_file', 'raw_key', 'has_oversized_value',
-] %}
+] + (['is_repeated_key'] if mark_repeated else []) %}
 -- Every raw web/app event, standardised and checked; stg_web__events keeps the clean rows.
 -- The steps before flag_duplicates are computed where read, not stored: storing every
 -- wide event was most of this model's cost (see macros/quality/not_materialized.sql).
@@ -21,19 +29,25 @@
 -- keys, a few) is stored, so the base table is searched once, not once per reader.
 with
 
+repeated_raw_keys as (
+    {{ repeated_raw_keys(source('web', 'web_events'), 'received', key_expressions, new_files_only) }}
+),
+
 audited as {{ not_materialized() }} (
     select
         received.*,
         {{ raw_audit_columns('received') }},
         {{ raw_file_name('received') }} as raw_file,
-        received.event_id as raw_key
+        received.event_id as raw_key,
+        coalesce(repeated_raw_keys.is_repeated, false) as is_repeated_key
     from {{ source('web', 'web_events') }} as received
-    {{ only_new_raw_files('received') }}
+    {{ join_repeated_raw_keys('repeated_raw_keys', key_expressions) }}
+    {{ new_files_only }}
 ),
 
 standardised as {{ not_materialized() }} (
     select
-        {{ clean_text('event_id') }} as event_id,
+        {{ key_expressions[0] }} as event_id,
         {{ clean_text('anonymous_id') }} as anonymous_id,
         {{ clean_text('user_id') }} as user_id,
         {{ clean_text('event_type') }} as event_type_original,
@@ -47,7 +61,8 @@ standardised as {{ not_materialized() }} (
         raw_fingerprint,
         raw_file,
         raw_key,
-        has_oversized_value
+        has_oversized_value,
+        is_repeated_key
     from audited
 ),
 
@@ -83,7 +98,10 @@ validated as {{ not_materialized() }} (
 ),
 
 flagged as (
-    {{ flag_duplicates('validated', ['event_id'], 'event_at desc nulls last') }}
+    {{ flag_duplicates(
+        'validated', ['event_id'], 'event_at desc nulls last',
+        repeated_flag='is_repeated_key' if mark_repeated else none,
+    ) }}
 )
 
 -- flag_duplicates unions two branches over *, whose columns sqlfluff cannot count;
