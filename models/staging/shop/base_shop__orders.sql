@@ -8,11 +8,7 @@
     )
 }}
 
-{#- the de-duplication key, standardised from the raw row. The keys repeated among the
-    raw rows read are found first (is_repeated_key): on a full build flag_duplicates
-    takes them (repeated_flag); on an incremental run the loaded versions join the new
-    rows, so with_loaded leaves the column out and flag_duplicates finds the keys
-    itself. -#}
+{#- the de-duplication key from the raw row; full builds flag repeated keys first (flag_duplicates' repeated_flag) -#}
 {% set key_expressions = [clean_text('order_id')] %}
 {% set mark_repeated = not is_incremental() %}
 {% set new_files_only = only_new_raw_files('received') %}
