@@ -10,14 +10,13 @@
 
 {#- the de-duplication key from the raw row; full builds flag repeated keys first (flag_duplicates' repeated_flag) -#}
 {% set key_expressions = [clean_text('order_id'), 'try_cast(' ~ clean_text('line_number') ~ ' as integer)'] %}
-{% set mark_repeated = not is_incremental() %}
 {% set new_files_only = only_new_raw_files('received') %}
 {#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
 {% set standardised_columns = [
     'order_id', 'line_number', 'product_id', 'quantity', 'unit_price',
     'discount_amount_original', 'discount_amount', 'raw_fingerprint', 'raw_file', 'raw_key',
     'has_oversized_value',
-] + (['is_repeated_key'] if mark_repeated else []) %}
+] + ([] if is_incremental() else ['is_repeated_key']) %}
 -- Every raw order line, standardised and checked; stg_shop__order_items keeps the clean rows.
 -- The steps before flag_duplicates are computed where read, not stored (as in
 -- base_web__events; macros/quality/not_materialized.sql): at 1,000,000 customers
@@ -85,7 +84,7 @@ validated as {{ not_materialized() }} (
 flagged as (
     {{ flag_duplicates(
         'validated', ['order_id', 'line_number'], 'net_amount desc nulls last',
-        repeated_flag='is_repeated_key' if mark_repeated else none,
+        repeated_flag='is_repeated_key',
     ) }}
 )
 

@@ -10,7 +10,6 @@
 
 {#- the de-duplication key from the raw row; full builds flag repeated keys first (flag_duplicates' repeated_flag) -#}
 {% set key_expressions = [clean_text('order_id')] %}
-{% set mark_repeated = not is_incremental() %}
 {% set new_files_only = only_new_raw_files('received') %}
 {#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
 {% set standardised_columns = [
@@ -18,7 +17,7 @@
     'order_status_original', 'order_status_mapped', 'currency_code', 'total_amount_original',
     'total_amount', 'sales_channel_original', 'sales_channel_mapped', 'raw_fingerprint',
     'raw_file', 'raw_key', 'has_oversized_value',
-] + (['is_repeated_key'] if mark_repeated else []) %}
+] + ([] if is_incremental() else ['is_repeated_key']) %}
 -- Every raw order header, standardised and checked; stg_shop__orders keeps the clean rows.
 -- The steps before flag_duplicates are computed where read, not stored
 -- (macros/quality/not_materialized.sql): on a full build each row is standardised
@@ -98,7 +97,7 @@ validated as {{ not_materialized() }} (
 flagged as (
     {{ flag_duplicates(
         'validated', ['order_id'], 'ordered_at desc nulls last',
-        repeated_flag='is_repeated_key' if mark_repeated else none,
+        repeated_flag='is_repeated_key',
     ) }}
 )
 

@@ -10,14 +10,13 @@
 
 {#- the de-duplication key from the raw row; full builds flag repeated keys first (flag_duplicates' repeated_flag) -#}
 {% set key_expressions = [clean_text('event_id')] %}
-{% set mark_repeated = not is_incremental() %}
 {% set new_files_only = only_new_raw_files('received') %}
 {#- the columns of the standardised step, in its order: with_loaded_versions selects them by name -#}
 {% set standardised_columns = [
     'event_id', 'anonymous_id', 'user_id', 'event_type_original', 'event_type_mapped',
     'event_at_original', 'event_at', 'page_url', 'product_id', 'device_type_original',
     'referrer', 'raw_fingerprint', 'raw_file', 'raw_key', 'has_oversized_value',
-] + (['is_repeated_key'] if mark_repeated else []) %}
+] + ([] if is_incremental() else ['is_repeated_key']) %}
 -- Every raw web/app event, standardised and checked; stg_web__events keeps the clean rows.
 -- The steps before flag_duplicates are computed where read, not stored: storing every
 -- wide event was most of this model's cost (see macros/quality/not_materialized.sql).
@@ -96,7 +95,7 @@ validated as {{ not_materialized() }} (
 flagged as (
     {{ flag_duplicates(
         'validated', ['event_id'], 'event_at desc nulls last',
-        repeated_flag='is_repeated_key' if mark_repeated else none,
+        repeated_flag='is_repeated_key',
     ) }}
 )
 
