@@ -157,7 +157,7 @@ numbered as (
 final as (
     select
         events.event_id,
-        md5(events.visitor_key || ':' || cast(numbered.session_number as varchar)) as session_id,
+        {{ session_id('events.visitor_key', 'numbered.session_number') }} as session_id,
         events.visitor_key,
         events.customer_id,
         events.anonymous_id,
