@@ -1,7 +1,7 @@
 {#
     Aggregate: the value of `value` on the row where `order_by` is smallest
     (`end='min'`) or largest (`end='max'`) in the group, null included (a session
-    whose first event has no referrer has none). `order_by` must be unique within a
+    whose last event has no page has no exit page). `order_by` must be unique within a
     group for the answer to be deterministic. Dispatched: DuckDB's arg_min/arg_max
     skip rows whose value is null, so DuckDB uses arg_min_null/arg_max_null;
     elsewhere min_by/max_by (Spark, Trino).

@@ -50,7 +50,7 @@
 -- its 9 GB of wide rows. With the second pass ordered by position, the select took
 -- 134.1 s instead of 193.7 s on the 1,000,000-customer warehouse (in-process,
 -- 2 threads, 2,400 MB; 17.9 GB spilled instead of 36.1 GB), the same rows.
-{%- set events = 'events' if is_incremental() else ref('int_web_events_identified') %}
+{%- set events_source = 'events' if is_incremental() else ref('int_web_events_identified') %}
 with
 
 {% if is_incremental() %}
@@ -126,7 +126,7 @@ gaps as (
         {{ dbt.datediff('lag(event_at) over visitor_events', 'event_at', 'second') }}
             as seconds_since_previous_event,
         row_number() over visitor_events as position_in_visitor
-    from {{ events }}
+    from {{ events_source }}
     window visitor_events as (partition by visitor_key order by event_at, event_id)
 ),
 
@@ -173,7 +173,7 @@ final as (
         numbered.seconds_since_previous_event,
         {{ run_started_timestamp() }} as sessionised_at,
         events.event_at
-    from {{ events }} as events
+    from {{ events_source }} as events
     inner join numbered on events.event_id = numbered.event_id
     {% if is_incremental() %}
         union all
