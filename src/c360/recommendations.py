@@ -65,9 +65,6 @@ AUTO = "auto"
 DENSE_REASONS_MAX = 4000
 # the seed of the evaluation's customer sample (evaluation_sample_size)
 EVALUATION_SEED = 0
-# _pick walks each row's PICK_WINDOW_PER_ITEM x n best allowed products (more only when
-# the category cap or ties need them)
-PICK_WINDOW_PER_ITEM = 4
 # what the dbt Python models read of stg_shop__products and int_segment_inputs_joined
 # (see _warehouse_frames)
 WAREHOUSE_PRODUCT_COLUMNS = "product_id, product_name, category, brand, product_description, list_price"
@@ -272,7 +269,6 @@ def _pick(
     n: int,
     share: float,
     taken: np.ndarray | None = None,
-    window: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The top products of each row of ``scores`` (customers x products) with a positive
     score, ``blocked`` ones and those in ``taken`` (customers x t product indices, -1
@@ -281,11 +277,12 @@ def _pick(
     row holds ``n``. Ties: lower product index first.
 
     Returns (rows, products), in row order and then pick order. Vectorised form of the
-    greedy walk down each row's sorted scores (``_walk``). The walk only ever reaches
-    a row's first allowed products, so it runs on each row's ``window`` best allowed
-    products (default PICK_WINDOW_PER_ITEM x n; found with a partition, not a sort of
-    the whole catalogue); a row whose window cuts through tied scores, or whose window
-    did not fill it while it has more allowed products, is walked over every product."""
+    greedy walk down each row's sorted scores (score descending, then product index),
+    which takes a product when its category has room: the walk never takes more of a
+    category than its first (cap - taken) allowed products, so the picks are the first
+    ``n`` of those candidates merged in walk order. Each category's candidates come from
+    a partition of its columns, not a sort of the whole catalogue; a row whose partition
+    cuts through tied scores is sorted in that category (the lower product index wins)."""
     rows_n, products_n = scores.shape
     cap = max(1, math.floor(n * share))
     categories = int(codes.max()) + 1 if products_n else 0
@@ -297,70 +294,42 @@ def _pick(
         excluded[r, taken[r, k]] = True
         np.add.at(counts, (r, codes[taken[r, k]]), 1)
         room -= (taken >= 0).sum(axis=1)
-    allowed = (scores > 0) & ~excluded
-    width = PICK_WINDOW_PER_ITEM * n if window is None else window
-    if width >= products_n or not rows_n:
-        return _walk(scores, allowed, codes, counts, room, cap)
-    masked = np.where(allowed, scores, -np.inf)
-    part = np.argpartition(-masked, width - 1, axis=1)[:, :width]
-    part_scores = np.take_along_axis(masked, part, axis=1)
-    # the window in walk order: score descending, then product index
-    inside = np.take_along_axis(part, np.lexsort((part, -part_scores)), axis=1)
-    lowest = part_scores.min(axis=1, keepdims=True)
-    cut_ties = np.isfinite(lowest[:, 0]) & (
-        (masked == lowest).sum(axis=1) > (part_scores == lowest).sum(axis=1)
-    )
-    r, products = _walk(
-        None,
-        np.take_along_axis(allowed, inside, axis=1),
-        codes[inside],
-        counts,
-        room,
-        cap,
-        inside,
-    )
-    short = (np.bincount(r, minlength=rows_n) < room) & (allowed.sum(axis=1) > width)
-    again = np.flatnonzero(cut_ties | short)
-    if not len(again):
-        return r, products
-    keep = ~np.isin(r, again)
-    r2, products2 = _walk(scores[again], allowed[again], codes, counts[again], room[again], cap)
-    rows = np.concatenate([r[keep], again[r2]])
-    products = np.concatenate([products[keep], products2])
-    order = np.argsort(rows, kind="stable")
-    return rows[order], products[order]
-
-
-def _walk(
-    scores: np.ndarray | None,
-    allowed: np.ndarray,
-    codes: np.ndarray,
-    counts: np.ndarray,
-    room: np.ndarray,
-    cap: int,
-    products: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """_pick's greedy walk, vectorised: down each row's scores in descending order (a
-    stable sort: lower column first among ties) a product is kept when it is
-    ``allowed`` and fewer than ``cap`` minus ``counts`` of its category's allowed
-    products came before it, and the first ``room`` of those kept are the picks.
-    Without ``products`` the columns are the products and ``codes`` each product's
-    category; with it (the product of each cell) the columns are already in walk order
-    and ``codes`` is each cell's category."""
-    categories = counts.shape[1]
-    if products is None:
-        # a stable sort of the negated scores keeps the lower product index first among ties
-        order = np.argsort(-scores, axis=1, kind="stable")
-        allowed = np.take_along_axis(allowed, order, axis=1)
-        sorted_codes = codes[order]
-        products = order
-    else:
-        sorted_codes = codes
-    keep = np.zeros_like(allowed)
+    masked = np.where((scores > 0) & ~excluded, scores, -np.inf)
+    products, values, valid = [], [], []
     for c in range(categories):
-        in_category = allowed & (sorted_codes == c)
-        keep |= in_category & (np.cumsum(in_category, axis=1) + counts[:, [c]] <= cap)
-    keep &= np.cumsum(keep, axis=1) <= room[:, None]
+        columns = np.flatnonzero(codes == c)
+        if not len(columns) or not rows_n:
+            continue
+        block = masked[:, columns]
+        width = min(cap, len(columns))
+        if width < len(columns):
+            part = np.argpartition(-block, width - 1, axis=1)[:, :width]
+            part_scores = np.take_along_axis(block, part, axis=1)
+            lowest = part_scores.min(axis=1, keepdims=True)
+            ties = np.flatnonzero(
+                np.isfinite(lowest[:, 0])
+                & ((block == lowest).sum(axis=1) > (part_scores == lowest).sum(axis=1))
+            )
+            if len(ties):
+                # a stable sort of the negated scores keeps the lower product index first
+                part[ties] = np.argsort(-block[ties], axis=1, kind="stable")[:, :width]
+                part_scores[ties] = np.take_along_axis(block[ties], part[ties], axis=1)
+        else:
+            part = np.tile(np.arange(width), (rows_n, 1))
+            part_scores = block
+        # the category's candidates in walk order: score descending, then product index
+        inside = np.take_along_axis(part, np.lexsort((part, -part_scores)), axis=1)
+        ordered = np.take_along_axis(block, inside, axis=1)
+        products.append(columns[inside])
+        values.append(ordered)
+        valid.append(np.isfinite(ordered) & (np.arange(width) < cap - counts[:, [c]]))
+    if not products:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    products, values, valid = np.hstack(products), np.hstack(values), np.hstack(valid)
+    order = np.lexsort((products, -values))
+    products = np.take_along_axis(products, order, axis=1)
+    valid = np.take_along_axis(valid, order, axis=1)
+    keep = valid & (np.cumsum(valid, axis=1) <= room[:, None])
     r, at = np.nonzero(keep)
     return r, products[r, at]
 
@@ -396,10 +365,18 @@ def _reasons(
     return out
 
 
+def _dense(product) -> np.ndarray:
+    """A matrix product as a dense array (it is one already when the right side was)."""
+    return product.toarray() if sparse.issparse(product) else np.asarray(product)
+
+
 def _scaled(block: np.ndarray) -> np.ndarray:
     """Each row divided by its largest value (rows of zeros stay zero)."""
-    top = block.max(axis=1, keepdims=True) if block.size else block
-    return np.divide(block, top, out=np.zeros_like(block), where=top > 0)
+    if not block.size:
+        return block
+    top = block.max(axis=1, keepdims=True)
+    # a row without a positive value divides by infinity: zeros
+    return block / np.where(top > 0, top, np.inf)
 
 
 def recommend(
@@ -413,13 +390,15 @@ def recommend(
     cfg: dict,
     n: int,
     collaborative: sparse.csr_matrix | None = None,
+    reasons: bool = True,
 ) -> pd.DataFrame:
     """``n`` products for each customer (row of ``matrix``) by ``method``; a list the
     method cannot fill (no history, no neighbours) is completed from the customer's
     segment's popular products (``popular``, from ``popularity``). Rows: customer by
-    customer, in rank order (``lists`` on an in-memory DuckDB, as a pandas frame)."""
+    customer, in rank order (``lists`` on an in-memory DuckDB, as a pandas frame).
+    Without ``reasons`` no history product is looked up (reason_product_id is empty)."""
     picks, segment_names = _picks(
-        matrix, purchases, segments, catalogue, popular, method, cfg, n, collaborative
+        matrix, purchases, segments, catalogue, popular, method, cfg, n, collaborative, reasons
     )
     return _frame(picks, customers, segment_names, catalogue, method)
 
@@ -444,20 +423,21 @@ def _picks(
     cfg: dict,
     n: int,
     collaborative: sparse.csr_matrix | None,
+    reasons: bool = True,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """recommend's lists as numbers, sorted by row and rank: ``row`` (of ``matrix``),
     ``rank`` (from 0), ``product`` (catalogue index), ``score``, ``from_fill`` (from the
     popularity fill), ``by_content`` (the hybrid's larger part was content) and
-    ``reason`` (catalogue index of the history product behind it, -1 for none); and
-    each row's popularity segment name."""
+    ``reason`` (catalogue index of the history product behind it, -1 for none or
+    without ``reasons``); and each row's popularity segment name."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {', '.join(METHODS)}")
     if collaborative is None and method in ("item_cf", "hybrid"):
         collaborative = catalogue.collaborative(matrix)
     share = cfg["hybrid_cf_share"]
-    # the reasons look up one similarity per (recommended product, history product):
-    # dense for catalogues that fit (DENSE_REASONS_MAX products: 4,000 x 4,000 doubles is
-    # 128 MB), else sparse
+    # the similarities the scores multiply and the reasons look up (one per recommended
+    # product and history product): dense for catalogues that fit (DENSE_REASONS_MAX
+    # products: 4,000 x 4,000 doubles is 128 MB), else sparse
     dense = len(catalogue.ids) <= DENSE_REASONS_MAX
     lookup = {
         "content": catalogue.content.toarray() if dense else catalogue.content.tocsr(),
@@ -477,8 +457,10 @@ def _picks(
     for start in range(0, matrix.shape[0], cfg["batch_size"]):
         stop = min(start + cfg["batch_size"], matrix.shape[0])
         block = matrix[start:stop]
-        cf = (block @ collaborative).toarray() if method in ("item_cf", "hybrid") else None
-        content = (block @ catalogue.content).toarray() if method in ("content", "hybrid") else None
+        # sparse history x similarity: against the dense lookup when the catalogue fits
+        # (the same sums in the same order, without building a sparse product first)
+        cf = _dense(block @ lookup["cf"]) if method in ("item_cf", "hybrid") else None
+        content = _dense(block @ lookup["content"]) if method in ("content", "hybrid") else None
         if method == "hybrid":
             cf, content = share * _scaled(cf), (1 - share) * _scaled(content)
             scores = cf + content
@@ -491,7 +473,11 @@ def _picks(
         by_content = np.full(len(rows), method == "content")
         if method == "hybrid":
             by_content = content[rows, picked] > cf[rows, picked]
-        reason = _reasons(block, rows, picked, by_content, lookup)
+        reason = (
+            _reasons(block, rows, picked, by_content, lookup)
+            if reasons
+            else np.full(len(rows), -1, dtype=np.int64)
+        )
         got = np.bincount(rows, minlength=stop - start)
         place = _within(rows)
         # the picks as each row's first columns (-1 beyond), for the fill to count
@@ -698,6 +684,8 @@ def evaluate(
             cfg,
             k,
             collaborative,
+            # the metrics read the products, not why they were picked
+            reasons=False,
         )
         precision, recall, ndcg, diversity = _list_metrics(recs, ids[rows], wanted, catalogue, unit, k)
         available = int(catalogue.available.sum())
