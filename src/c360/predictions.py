@@ -32,7 +32,7 @@ Deterministic: rows are sorted by cutoff and customer first, every random step t
 customers are scored. Each fit runs on one thread (threadpoolctl): the same answer
 whatever the machine's core count, and faster here, where dbt runs two models at
 once and gradient boosting's OpenMP threads would compete for the same two cores.
-The two targets are fitted side by side, one Python thread each (_each_target).
+The two targets are fitted side by side, one Python thread each (c360.parallel).
 Scoring (predict_proba, row by row) uses every core: its numbers do not depend on it.
 Too few labelled rows or too few of either class: nothing is fitted, the report holds
 one ``skipped`` row per target whose warning says why, and the scores are null.
@@ -43,7 +43,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import numpy as np
@@ -58,8 +57,8 @@ from sklearn.metrics import average_precision_score, brier_score_loss, log_loss,
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from threadpoolctl import threadpool_limits
 
+from c360.parallel import side_by_side
 from c360.settings import at_least, checked, sample_positions
 
 SETTINGS: dict[str, tuple[object, str]] = {
@@ -492,27 +491,10 @@ def evaluate(features, outcomes, config: dict) -> pd.DataFrame:
     return evaluate_rows(labelled_rows(features, outcomes), config)
 
 
-def _each_target(work) -> list:
-    """``work(target)`` for every target of TARGETS, in that order, the targets side by
-    side on two Python threads, each fit on one OpenMP and one BLAS thread. The targets
-    share nothing (each draws from its own seeded generator), so the results are those
-    of one after the other; side by side they use both cores where one target's fits
-    left the second idle (gradient boosting's fitting and prediction release the GIL).
-    OpenMP's thread count is per thread, so each worker sets its own; BLAS's is
-    process-wide, set around the pool."""
-
-    def one(target):
-        with threadpool_limits(1, user_api="openmp"):
-            return work(target)
-
-    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(max_workers=len(TARGETS)) as pool:
-        return list(pool.map(one, TARGETS))
-
-
 def evaluate_rows(rows: pd.DataFrame, config: dict) -> pd.DataFrame:
     """evaluate on the rows labelled_rows returns (all the evaluation reads)."""
     cfg = settings(config)
-    per_target = _each_target(lambda target: _evaluate_target(rows, target, cfg))
+    per_target = side_by_side(lambda target: _evaluate_target(rows, target, cfg), TARGETS)
     return evaluation_frame([record for records in per_target for record in records])
 
 
@@ -562,7 +544,7 @@ def fit(features, outcomes, evaluations: pd.DataFrame, config: dict) -> pd.DataF
             fitted = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         return {"target": target, "model_version": model_version(evaluations, target), "fitted_model": fitted}
 
-    out = _each_target(refit)
+    out = side_by_side(refit, TARGETS)
     return pd.DataFrame(out, columns=list(FITTED_COLUMNS)).astype(FITTED_COLUMNS)
 
 

@@ -17,8 +17,9 @@ interaction decayed by its age with a half-life):
 
 Every method leaves out what the customer already bought and unavailable products, and
 keeps at most ``max_category_share`` of a list in one category (greedy, in score
-order). Scores are computed in batches of customers: memory grows with the batch, never
-with customers x products.
+order). Scores are computed in batches of customers, side by side on the machine's cores
+(c360.parallel; the rows do not depend on the batch size or the worker count): memory
+grows with the batch and the workers, never with customers x products.
 
 Deterministic: inputs are sorted by key, ties broken by product id.
 """
@@ -34,6 +35,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from c360.parallel import side_by_side
 from c360.settings import at_least, checked, sample_positions
 
 SETTINGS = {
@@ -52,7 +54,7 @@ SETTINGS = {
         "evaluation: at most this many of the customers who bought something new in the holdout are scored"
         " (a seeded random sample)",
     ),
-    "batch_size": (int, "customers scored at a time"),
+    "batch_size": (int, "customers scored at a time by each worker (c360.parallel)"),
     "shipped_method": (
         str,
         "the method whose lists customer_recommendations publishes, or auto: the best on NDCG out of time",
@@ -453,8 +455,9 @@ def _picks(
     known = {name: i for i, name in enumerate(names)}
     segment_index = np.array([known[name] for name in segment_names], dtype=np.int64)
     share_cap = cfg["max_category_share"]
-    parts = []
-    for start in range(0, matrix.shape[0], cfg["batch_size"]):
+
+    def batch(start: int) -> pd.DataFrame:
+        """The picks of the customers from row ``start``, ``batch_size`` of them."""
         stop = min(start + cfg["batch_size"], matrix.shape[0])
         block = matrix[start:stop]
         # sparse history x similarity: against the dense lookup when the catalogue fits
@@ -497,23 +500,24 @@ def _picks(
         row = np.concatenate([rows, fill_rows]) + start
         rank = np.concatenate([place, got[fill_rows] + _within(fill_rows)])
         order = np.lexsort((rank, row))
-        parts.append(
-            pd.DataFrame(
-                {
-                    "row": row[order],
-                    "rank": rank[order],
-                    "product": np.concatenate([picked, fill])[order],
-                    "score": np.concatenate(
-                        [scores[rows, picked], fill_scores[segment_block[fill_rows], fill]]
-                    )[order],
-                    "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)])[
-                        order
-                    ],
-                    "by_content": np.concatenate([by_content, np.zeros(len(fill_rows), bool)])[order],
-                    "reason": np.concatenate([reason, np.full(len(fill_rows), -1)])[order],
-                }
-            ).astype(PICK_COLUMNS)
-        )
+        return pd.DataFrame(
+            {
+                "row": row[order],
+                "rank": rank[order],
+                "product": np.concatenate([picked, fill])[order],
+                "score": np.concatenate([scores[rows, picked], fill_scores[segment_block[fill_rows], fill]])[
+                    order
+                ],
+                "from_fill": np.concatenate([np.zeros(len(rows), bool), np.ones(len(fill_rows), bool)])[
+                    order
+                ],
+                "by_content": np.concatenate([by_content, np.zeros(len(fill_rows), bool)])[order],
+                "reason": np.concatenate([reason, np.full(len(fill_rows), -1)])[order],
+            }
+        ).astype(PICK_COLUMNS)
+
+    # the batches share only read-only inputs: side by side (c360.parallel)
+    parts = side_by_side(batch, range(0, matrix.shape[0], cfg["batch_size"]))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PICK_COLUMNS.items()}), segment_names
     return pd.concat(parts, ignore_index=True), segment_names
@@ -671,13 +675,12 @@ def evaluate(
     popular = popularity(matrix, purchases, segments)
     collaborative = catalogue.collaborative(matrix)
     unit = normalize(catalogue.tfidf) if catalogue.tfidf is not None else None
-    records = []
-    for method in METHODS:
+    evaluated = (matrix[rows], purchases[rows], ids[rows], segments[rows])
+    available = int(catalogue.available.sum())
+
+    def measured(method: str) -> list[dict]:
         recs = recommend(
-            matrix[rows],
-            purchases[rows],
-            ids[rows],
-            segments[rows],
+            *evaluated,
             catalogue,
             popular,
             method,
@@ -688,7 +691,6 @@ def evaluate(
             reasons=False,
         )
         precision, recall, ndcg, diversity = _list_metrics(recs, ids[rows], wanted, catalogue, unit, k)
-        available = int(catalogue.available.sum())
         metrics = {
             f"precision_at_{k}": float(np.mean(precision)),
             f"recall_at_{k}": float(np.mean(recall)),
@@ -699,9 +701,10 @@ def evaluate(
             if len(recs)
             else None,
         }
-        records += [
-            {**base, "method": method, "metric": name, "value": value} for name, value in metrics.items()
-        ]
+        return [{**base, "method": method, "metric": name, "value": value} for name, value in metrics.items()]
+
+    # the methods share only read-only inputs: side by side (c360.parallel)
+    records = [record for method_records in side_by_side(measured, METHODS) for record in method_records]
     return records
 
 

@@ -38,6 +38,7 @@ from sklearn.neighbors import LocalOutlierFactor, NearestNeighbors
 from sklearn.tree import DecisionTreeClassifier, _tree
 from threadpoolctl import threadpool_limits
 
+from c360.parallel import side_by_side
 from c360.settings import at_least, checked, sample_positions
 
 # Every key of the `segmentation` var (dbt_project.yml: the one place the values are
@@ -305,28 +306,29 @@ def fitting_sample(features: pd.DataFrame, outliers: pd.DataFrame, cfg: dict):
 def _score_grid(x_fit: np.ndarray, sil_rows: np.ndarray, cfg: dict) -> pd.DataFrame:
     """K-Means and Gaussian mixtures for every k in [k_min, k_max], with silhouette
     (on ``sil_rows``), inertia, BIC and AIC."""
-    rows = []
-    for algorithm in ("kmeans", "gmm"):
-        for k in range(cfg["k_min"], cfg["k_max"] + 1):
-            model = _fit(algorithm, k, x_fit, cfg["random_state"])
-            labels = model.predict(x_fit)
-            silhouette = (
-                float(silhouette_score(x_fit[sil_rows], labels[sil_rows]))
-                if len(np.unique(labels[sil_rows])) > 1
-                else -1.0
-            )
-            rows.append(
-                {
-                    "algorithm": algorithm,
-                    "k": k,
-                    "silhouette": silhouette,
-                    "inertia": float(model.inertia_) if algorithm == "kmeans" else None,
-                    "bic": float(model.bic(x_fit)) if algorithm == "gmm" else None,
-                    "aic": float(model.aic(x_fit)) if algorithm == "gmm" else None,
-                    "noise_share": None,
-                }
-            )
-    return pd.DataFrame(rows)
+
+    def candidate(grid_point: tuple[str, int]) -> dict:
+        algorithm, k = grid_point
+        model = _fit(algorithm, k, x_fit, cfg["random_state"])
+        labels = model.predict(x_fit)
+        silhouette = (
+            float(silhouette_score(x_fit[sil_rows], labels[sil_rows]))
+            if len(np.unique(labels[sil_rows])) > 1
+            else -1.0
+        )
+        return {
+            "algorithm": algorithm,
+            "k": k,
+            "silhouette": silhouette,
+            "inertia": float(model.inertia_) if algorithm == "kmeans" else None,
+            "bic": float(model.bic(x_fit)) if algorithm == "gmm" else None,
+            "aic": float(model.aic(x_fit)) if algorithm == "gmm" else None,
+            "noise_share": None,
+        }
+
+    # every candidate is fitted alone with its own seed: side by side (c360.parallel)
+    grid = [(algorithm, k) for algorithm in ("kmeans", "gmm") for k in range(cfg["k_min"], cfg["k_max"] + 1)]
+    return pd.DataFrame(side_by_side(candidate, grid))
 
 
 def _density_view(x_fit: np.ndarray, rng: np.random.Generator, cfg: dict) -> tuple[dict, float, int]:
