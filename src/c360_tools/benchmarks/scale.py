@@ -218,6 +218,10 @@ def time_build(
     with open(work / f"{label}.log", "w") as log:
         started = time.time()
         seconds, rss, code, peak_at = _run(cmd, env, project, log)
+    # every node's timings of this build, kept beside the report (the next build
+    # overwrites dbt's own copy)
+    if (work / "target" / "run_results.json").exists():
+        shutil.copyfile(work / "target" / "run_results.json", work / f"{label}_run_results.json")
     results = _results(work / "target" / "run_results.json")
     layer_of = _layer_of_nodes(work / "target" / "manifest.json")
     layers = []
