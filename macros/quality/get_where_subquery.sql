@@ -9,7 +9,11 @@
     - not_null, accepted_values, value_in_range, expression_is_true: the rows whose
       stamp is this run's (each row passes or fails on its own);
     - unique: every row sharing a value with a written row, so a new key is checked
-      against the whole table (a hash semi-join instead of grouping every row);
+      against the whole table (a hash semi-join instead of grouping every row). When
+      the run wrote every row (a full build), the whole table without the semi-join:
+      a probe for one row of an earlier run decides (`every_row_written`). At
+      1,000,000 customers the semi-join over every row made the full build's test of
+      base_web__events.raw_row_id 25.2 s in-process against 8.2 s without it;
     - anything else (relationships, whose parent may have changed; multi-column and
       singular tests): the whole table, as always.
 
@@ -27,6 +31,9 @@
     {%- set stamp = c360.written_at_column_to_test() -%}
     {%- if stamp -%}
         {%- set test_name = model.test_metadata.name -%}
+        {%- if test_name == 'unique' and c360.every_row_written(relation, stamp) -%}
+            {%- do return(dbt.default__get_where_subquery(relation)) -%}
+        {%- endif -%}
         {%- set this_run -%}{{ stamp }} = {{ c360.run_started_timestamp() | trim }}{%- endset -%}
         {%- set written -%}
             {%- if test_name == 'unique' -%}
@@ -62,4 +69,16 @@
         {{ return(none) }}
     {%- endfor -%}
     {{ return(stamp) }}
+{% endmacro %}
+
+{#- True when every row of the relation carries this run's stamp (a full build, or a
+    first one): one query that stops at the first row of an earlier run, so a daily
+    run pays a few milliseconds and a full build one scan of the stamp column. -#}
+{% macro every_row_written(relation, stamp) %}
+    {%- set probe -%}
+        select 1 from {{ relation }}
+        where {{ stamp }} is distinct from {{ c360.run_started_timestamp() | trim }}
+        limit 1
+    {%- endset -%}
+    {{ return(run_query(probe) | length == 0) }}
 {% endmacro %}
