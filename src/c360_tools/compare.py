@@ -30,6 +30,7 @@ RUN_COLUMNS = {
     "dbt_updated_at",
     "published_at",
     "sessionised_at",
+    "converted_at",
     "export_folder",
     "feature_bin_run_id",
     "feature_run_id",

@@ -9,6 +9,9 @@ devices), and the later rows of every repeated key (re-sent copies and newer
 versions, so the de-duplication must look across files). The last day's rows
 kept in the first load lie after that as-of date, so they are quarantined as
 `future_timestamp` at first and must be re-checked once the date moves on.
+The first build also reads a user exchange-rate file (fx_rates.csv) with other
+euro rates for 2026 and no dollar rates after May 2026, which the second run no
+longer has (the bundled rates apply again), so sales must be converted again.
 The held-back rows then arrive as new files (`<table>.<day>.csv`) and the
 project is built again, incrementally, at the default as-of date. Its tables must
 equal those of the test warehouse, which scripts/test.sh built from the same full
@@ -42,6 +45,7 @@ COMPARED = {
     "int_web_events_sessionised": "sessionised_at",
     "int_web_sessions_aggregated": "sessionised_at",
     "fct_sessions": "sessionised_at",
+    "int_sales_converted": "converted_at",
     "fct_orders": None,
     "customer_features": None,
     "quarantine_rows": None,
@@ -102,6 +106,20 @@ def _split(full_raw: Path, raw: Path) -> dict[str, tuple[list[str], list[list[st
     return held
 
 
+def _write_first_rates(raw: Path) -> None:
+    """The first build's user rate file: the bundled rates, but the euro's 2026 rates
+    a tenth higher and no dollar rate after May 2026 (those sales fall back to May's)."""
+    header, rows = _read(PROJECT_DIR / "seeds" / "fx_rates.csv")
+    first = []
+    for currency, month, rate in rows:
+        if currency == "USD" and month > "2026-05-01":
+            continue
+        if currency == "EUR" and month >= "2026-01-01":
+            rate = f"{float(rate) * 1.1:.4f}"
+        first.append([currency, month, rate])
+    _write(raw / "fx_rates.csv", ["currency_code", "rate_month", "units_per_base"], first)
+
+
 @pytest.fixture(scope="module")
 def incremental_build(warehouse, tmp_path_factory):
     work = tmp_path_factory.mktemp("incremental")
@@ -109,9 +127,18 @@ def incremental_build(warehouse, tmp_path_factory):
     raw = work / "raw"
     shutil.copytree(full_raw, raw)
     held = _split(full_raw, raw)
+    _write_first_rates(raw)
     db = work / "incremental.duckdb"
     build_models("*", raw, db, work / "target", ["--vars", f"{{as_of_date: '{DAY_BEFORE}'}}"])
     con = duckdb.connect(str(db), read_only=True)
+    con.execute(f"attach '{PROJECT_DIR / os.environ['C360_TEST_DB']}' as full_db (read_only)")
+    # sales the first build converted at another rate than the full build did
+    other_rate = con.execute(
+        """select count(*) from int_sales_converted as first_run
+           inner join full_db.int_sales_converted as full_run using (sale_id)
+           where first_run.fx_rate_to_reporting is distinct from full_run.fx_rate_to_reporting"""
+    ).fetchone()[0]
+    con.execute("detach full_db")
     first = {
         "events": con.execute("select count(*) from int_web_events_sessionised").fetchone()[0],
         "future": con.execute(
@@ -119,6 +146,7 @@ def incremental_build(warehouse, tmp_path_factory):
             " where quarantine_reasons like '%future_timestamp%' and cast(event_at as date) = ?",
             [LAST_DAY],
         ).fetchone()[0],
+        "other_rate": other_rate,
     }
     con.close()
     # the phone parses the first run stored: a pair no raw row carries any more (its
@@ -138,6 +166,7 @@ def incremental_build(warehouse, tmp_path_factory):
     con.close()
     for table, (header, rows) in held.items():
         _write(raw / f"{table}.{LAST_DAY}.csv", header, rows)
+    (raw / "fx_rates.csv").unlink()
     build_models("*", raw, db, work / "target")
     held_back = {table: len(rows) for table, (_, rows) in held.items()}
     return db, held_back, first, work / "target"
@@ -192,11 +221,13 @@ def test_incremental_equals_full_refresh(incremental_build, table):
 
 def test_the_split_exercises_every_path(incremental_build):
     """Rows were held back in every table, the first load had last-day rows
-    quarantined as future_timestamp (re-checked by the second run), and stored phone
-    parses were marked as another version's."""
+    quarantined as future_timestamp (re-checked by the second run), stored phone
+    parses were marked as another version's, and the first build converted sales at
+    rates the second run no longer has."""
     _, held_back, first, _ = incremental_build
     assert all(n > 0 for n in held_back.values()), held_back
     assert first["future"] > 0
+    assert first["other_rate"] > 0
     assert first["stale_phones"] == 25
 
 
@@ -245,6 +276,24 @@ def test_the_second_run_resessionised_only_changed_visitors(incremental_build):
     assert events > first["events"]
     assert 0 < rebuilt_visitors < total
     assert rebuilt_events < events
+
+
+def test_the_second_run_reconverted_only_changed_sales(incremental_build):
+    """The second run converted some shop orders again (new, re-checked, re-keyed or
+    at another rate), not all of them; every till sale is converted on every run."""
+    db = incremental_build[0]
+    con = duckdb.connect(str(db), read_only=True)
+    shop, shop_rewritten, pos, pos_rewritten = con.execute(
+        """select
+               count(*) filter (where sale_source = 'shop'),
+               count(*) filter (where sale_source = 'shop' and converted_at = last_run.stamp),
+               count(*) filter (where sale_source = 'pos'),
+               count(*) filter (where sale_source = 'pos' and converted_at = last_run.stamp)
+           from int_sales_converted
+           cross join (select max(converted_at) as stamp from int_sales_converted) as last_run"""
+    ).fetchone()
+    assert 0 < shop_rewritten < shop
+    assert pos_rewritten == pos > 0
 
 
 def test_identifiers_tracked_equal_the_full_refresh_resolution(incremental_build):
