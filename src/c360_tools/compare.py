@@ -31,7 +31,6 @@ RUN_COLUMNS = {
     "published_at",
     "sessionised_at",
     "converted_at",
-    "listed_at",
     "export_folder",
     "feature_bin_run_id",
     "feature_run_id",

@@ -47,7 +47,6 @@ COMPARED = {
     "fct_sessions": "sessionised_at",
     "int_sales_converted": "converted_at",
     "fct_orders": None,
-    "int_product_interactions_listed": "listed_at",
     "customer_features": None,
     "quarantine_rows": None,
     "raw_row_reconciliation": None,
@@ -295,21 +294,6 @@ def test_the_second_run_reconverted_only_changed_sales(incremental_build):
     ).fetchone()
     assert 0 < shop_rewritten < shop
     assert pos_rewritten == pos > 0
-
-
-def test_the_second_run_relisted_only_changed_interactions(incremental_build):
-    """The second run listed some purchases and some browsing again, not all."""
-    db = incremental_build[0]
-    con = duckdb.connect(str(db), read_only=True)
-    rows = con.execute(
-        """select interaction_kind = 'purchase', count(*), count(*) filter (where listed_at = last_run.stamp)
-           from int_product_interactions_listed
-           cross join (select max(listed_at) as stamp from int_product_interactions_listed) as last_run
-           group by 1"""
-    ).fetchall()
-    assert len(rows) == 2
-    for _, total, relisted in rows:
-        assert 0 < relisted < total
 
 
 def test_identifiers_tracked_equal_the_full_refresh_resolution(incremental_build):
