@@ -1,7 +1,7 @@
 """An incremental run after a new day of raw files equals a full refresh.
 
-The test data's web events, orders, order lines, email events, consent records and CRM
-contacts are split in two. The first
+The test data's web events, orders, order lines, email events, consent records, CRM
+contacts, till transactions and erasure requests are split in two. The first
 build sees the old files with some rows held back, at the as-of date the day
 before the last: the held-back rows are most of the last day, a random 3% of
 older rows (late arrivals, among them logins that later identify anonymous
@@ -9,6 +9,8 @@ devices), and the later rows of every repeated key (re-sent copies and newer
 versions, so the de-duplication must look across files). The last day's rows
 kept in the first load lie after that as-of date, so they are quarantined as
 `future_timestamp` at first and must be re-checked once the date moves on.
+Every erasure request from September 2026 is held back, so the second run must
+remove customers the first run kept from the incremental tables.
 The first build also reads a user exchange-rate file (fx_rates.csv) with other
 euro rates for 2026 and no dollar rates after May 2026, which the second run no
 longer has (the bundled rates apply again), so sales must be converted again.
@@ -46,6 +48,7 @@ COMPARED = {
     "int_web_sessions_aggregated": "sessionised_at",
     "fct_sessions": "sessionised_at",
     "int_sales_converted": "converted_at",
+    "int_customers_erased": None,
     "fct_orders": None,
     "customer_features": None,
     "quarantine_rows": None,
@@ -62,13 +65,40 @@ SPLIT = {
     # contacts that arrive later join, merge and re-anchor customers: the identifiers
     # of events nobody re-sent resolve to another customer on the second run
     "crm_contacts": (["contact_id"], "updated_at"),
+    # till sales convert on every run; the held-back ones must join the others
+    "pos_transactions": (["transaction_id"], "transaction_at"),
+    # erasure requests: every request from HOLD_FROM on arrives with the second run, so
+    # customers the first run kept must leave every incremental table then
+    "erasure_requests": (["subject_email", "requested_at"], "requested_at"),
 }
+# raw table -> the time from which every row is held back (on top of the rules above)
+HOLD_FROM = {"erasure_requests": "2026-09-01"}
 
 
 def _read(path: Path) -> tuple[list[str], list[list[str]]]:
     with open(path, newline="") as fh:
         reader = csv.reader(fh)
         return next(reader), list(reader)
+
+
+def _read_lines(path: Path) -> tuple[list[str], str, list[tuple[list[str], str]]]:
+    """The header, its text, and every row with the text it was parsed from, so a
+    malformed line (an unclosed quote, say) is written back exactly as it came."""
+    with open(path, newline="") as fh:
+        lines = fh.readlines()
+    consumed: list[str] = []
+
+    def feed():
+        for line in lines:
+            consumed.append(line)
+            yield line
+
+    parsed = []
+    for row in csv.reader(feed()):
+        parsed.append((row, "".join(consumed)))
+        consumed.clear()
+    (header, header_text), rows = parsed[0], parsed[1:]
+    return header, header_text, rows
 
 
 def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
@@ -78,21 +108,26 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def _split(full_raw: Path, raw: Path) -> dict[str, tuple[list[str], list[list[str]]]]:
-    """Write the first load into `raw`; return the held-back (header, rows) per table."""
+def _split(full_raw: Path, raw: Path) -> dict[str, tuple[str, list[str]]]:
+    """Write the first load into `raw`; return the held-back (header text, row texts)
+    per table: rows are written back as the text they were read from."""
     rng = random.Random(7)
     held_orders: set[str] = set()
     held = {}
     for table, (keys, time_column) in SPLIT.items():
-        header, rows = _read(full_raw / f"{table}.csv")
+        header, header_text, rows = _read_lines(full_raw / f"{table}.csv")
         key_at = [header.index(k) for k in keys]
         seen: set[tuple] = set()
         first, later = [], []
-        for row in rows:
-            key = tuple(row[i] for i in key_at)
-            last_day = time_column is not None and row[header.index(time_column)].startswith(LAST_DAY)
+        for row, text in rows:
+            key = tuple(row[i] if i < len(row) else "" for i in key_at)
+            # a malformed line may lack the time column: it counts as an old row
+            at = header.index(time_column) if time_column else len(row)
+            when = row[at] if at < len(row) else ""
+            last_day = when.startswith(LAST_DAY)
             hold = (
-                (last_day and rng.random() < 0.8)
+                (table in HOLD_FROM and when >= HOLD_FROM[table])
+                or (last_day and rng.random() < 0.8)
                 or rng.random() < 0.03
                 or (key in seen and all(key))
                 or (table == "order_items" and row[key_at[0]] in held_orders)
@@ -100,9 +135,9 @@ def _split(full_raw: Path, raw: Path) -> dict[str, tuple[list[str], list[list[st
             seen.add(key)
             if hold and table == "orders":
                 held_orders.add(row[key_at[0]])
-            (later if hold else first).append(row)
-        _write(raw / f"{table}.csv", header, first)
-        held[table] = (header, later)
+            (later if hold else first).append(text)
+        (raw / f"{table}.csv").write_text(header_text + "".join(first), newline="")
+        held[table] = (header_text, later)
     return held
 
 
@@ -147,6 +182,7 @@ def incremental_build(warehouse, tmp_path_factory):
             [LAST_DAY],
         ).fetchone()[0],
         "other_rate": other_rate,
+        "erased": con.execute("select count(*) from int_customers_erased").fetchone()[0],
     }
     con.close()
     # the phone parses the first run stored: a pair no raw row carries any more (its
@@ -164,8 +200,8 @@ def incremental_build(warehouse, tmp_path_factory):
                                order by phone_raw limit 25)"""
     ).fetchone()[0]
     con.close()
-    for table, (header, rows) in held.items():
-        _write(raw / f"{table}.{LAST_DAY}.csv", header, rows)
+    for table, (header_text, texts) in held.items():
+        (raw / f"{table}.{LAST_DAY}.csv").write_text(header_text + "".join(texts), newline="")
     (raw / "fx_rates.csv").unlink()
     build_models("*", raw, db, work / "target")
     held_back = {table: len(rows) for table, (_, rows) in held.items()}
@@ -222,13 +258,16 @@ def test_incremental_equals_full_refresh(incremental_build, table):
 def test_the_split_exercises_every_path(incremental_build):
     """Rows were held back in every table, the first load had last-day rows
     quarantined as future_timestamp (re-checked by the second run), stored phone
-    parses were marked as another version's, and the first build converted sales at
-    rates the second run no longer has."""
-    _, held_back, first, _ = incremental_build
+    parses were marked as another version's, the first build converted sales at
+    rates the second run no longer has, and the held-back erasure requests name
+    customers the first build kept."""
+    db, held_back, first, _ = incremental_build
     assert all(n > 0 for n in held_back.values()), held_back
     assert first["future"] > 0
     assert first["other_rate"] > 0
     assert first["stale_phones"] == 25
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("select count(*) from int_customers_erased").fetchone()[0] > first["erased"] > 0
 
 
 def test_the_second_run_read_only_the_new_files(incremental_build):
