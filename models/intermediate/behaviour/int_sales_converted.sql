@@ -56,8 +56,7 @@ pos_transactions as (
 
 {% if is_incremental() %}
 previous_run as (
-    select coalesce(max(converted_at), cast('1970-01-01' as timestamp)) as converted_at
-    from {{ this }}
+    select {{ previous_run_stamp('converted_at') }} as converted_at
 ),
 {% endif %}
 

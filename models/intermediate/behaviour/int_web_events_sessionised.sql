@@ -55,8 +55,7 @@ with
 
 {% if is_incremental() %}
 previous_run as (
-    select coalesce(max(sessionised_at), cast('1970-01-01' as timestamp)) as sessionised_at
-    from {{ this }}
+    select {{ previous_run_stamp('sessionised_at') }} as sessionised_at
 ),
 
 changed_identifiers as (

@@ -32,11 +32,8 @@ events as (
     {% if is_incremental() %}
         where visitor_key in (
             select sessionised.visitor_key from {{ ref('int_web_events_sessionised') }} as sessionised
-            where sessionised.sessionised_at > (
-                -- an empty table (no web events yet) takes every visitor
-                select coalesce(max(previous.sessionised_at), cast('1970-01-01' as timestamp))
-                from {{ this }} as previous
-            )
+            -- an empty table (no web events yet) takes every visitor
+            where sessionised.sessionised_at > {{ previous_run_stamp('sessionised_at') }}
         )
     {% endif %}
 ),

@@ -18,10 +18,7 @@
 {% set rebuilt_visitors %}
     visitor_key in (
         select aggregated.visitor_key from {{ ref('int_web_sessions_aggregated') }} as aggregated
-        where aggregated.sessionised_at > (
-            select coalesce(max(previous.sessionised_at), cast('1970-01-01' as timestamp))
-            from {{ this }} as previous
-        )
+        where aggregated.sessionised_at > {{ previous_run_stamp('sessionised_at') }}
     )
 {% endset %}
 {{ published_copy(ref('int_web_sessions_aggregated'), rebuilt_visitors if is_incremental() else none) }}
