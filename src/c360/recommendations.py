@@ -72,6 +72,10 @@ EVALUATION_SEED = 0
 WAREHOUSE_PRODUCT_COLUMNS = "product_id, product_name, category, brand, product_description, list_price"
 WAREHOUSE_CUSTOMER_COLUMNS = "customer_id, persona, as_of_date"
 KINDS = ("purchase", "cart", "view")
+# the grain of a decayed interaction weight (_matrices): 2**-32, about 2.3e-10. With
+# weights up to a few units, a customer's sum for one product stays exact (below 2**53
+# units) up to some 700,000 interactions with it
+WEIGHT_UNIT = 2.0**-32
 # _picks' lists as numbers (narrow types: ten million rows at 1,000,000 customers)
 PICK_COLUMNS = {
     "row": "int32",
@@ -189,11 +193,12 @@ def coded_interactions(
     """The interactions of known customers with catalogue products as numpy arrays:
     ``row`` (index into ``customers``), ``column`` (into the catalogue), ``kind`` (index
     into KINDS; len(KINDS) for any other) and ``at_us`` (microseconds since the
-    epoch), optionally only those before ``before`` (a timestamp). Joined, filtered and
-    sorted (row, column, time, kind) by DuckDB, so that only numbers reach Python: at
+    epoch), optionally only those before ``before`` (a timestamp). Joined and filtered
+    by DuckDB, so that only numbers reach Python: at
     1,000,000 customers the interactions are tens of millions of rows, too many to hold
-    as text in pandas. The sort fixes the order in
-    which a customer's weights are summed: same data, same scores."""
+    as text in pandas. The arrays come in no fixed order: _matrices sums the weights
+    in whole units, so the order they arrive in cannot change a score (at 1,000,000
+    customers, 26.3 M rows: 3.3 s to fetch instead of 7.1 s sorted by DuckDB)."""
     con, relation = _relation(interactions, con)
     people = con.from_df(
         pd.DataFrame({"customer_id": customers, "c360_row": np.arange(len(customers))})
@@ -205,14 +210,10 @@ def coded_interactions(
     if before is not None:
         joined = joined.filter(f"interacted_at < timestamp '{pd.Timestamp(before).isoformat(sep=' ')}'")
     kind = " ".join(f"when '{k}' then {i}" for i, k in enumerate(KINDS))
-    arrays = (
-        joined.project(
-            f"c360_row as row, c360_column as column_, coalesce(case kind {kind} end, {len(KINDS)}) as kind,"
-            " epoch_us(interacted_at) as at_us"
-        )
-        .order("row, column_, at_us, kind")
-        .fetchnumpy()
-    )
+    arrays = joined.project(
+        f"c360_row as row, c360_column as column_, coalesce(case kind {kind} end, {len(KINDS)}) as kind,"
+        " epoch_us(interacted_at) as at_us"
+    ).fetchnumpy()
     return {
         "row": np.asarray(arrays["row"], dtype=np.int64),
         "column": np.asarray(arrays["column_"], dtype=np.int64),
@@ -240,13 +241,19 @@ def interaction_matrix(
 def _matrices(
     coded: dict, shape: tuple[int, int], as_of, cfg: dict
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """interaction_matrix's two matrices from coded_interactions' arrays."""
+    """interaction_matrix's two matrices from coded_interactions' arrays, in any row
+    order: each decayed weight is rounded to whole units of WEIGHT_UNIT before a
+    customer's weights for a product are summed, and sums of whole numbers (below 2**53)
+    are exact in any order, so the matrix does not depend on the order the rows came
+    in (same data, same scores)."""
     weights = np.array([cfg[f"{k}_weight"] for k in KINDS] + [0.0])[coded["kind"]]
     as_of_us = pd.Timestamp(as_of).value // 1000
     age = (as_of_us - coded["at_us"]) / 86_400_000_000
     decay = np.power(0.5, np.clip(age, 0, None) / cfg["half_life_days"])
     r, c = coded["row"], coded["column"]
-    matrix = sparse.csr_matrix((weights * decay, (r, c)), shape=shape)
+    matrix = sparse.csr_matrix((np.round(weights * decay / WEIGHT_UNIT), (r, c)), shape=shape)
+    matrix.sum_duplicates()  # sorted column indices: later products sum each row in one order
+    matrix.data *= WEIGHT_UNIT  # a power of two: exact
     bought = coded["kind"] == 0
     purchases = sparse.csr_matrix((np.ones(int(bought.sum())), (r[bought], c[bought])), shape=shape)
     purchases.data[:] = 1.0
@@ -628,7 +635,7 @@ def evaluate(
     people = customers.sort_values("customer_id", kind="stable")
     ids = people["customer_id"].astype(str).to_numpy()
     segments = people["segment"].to_numpy(dtype=object)
-    # one read, split at the cutoff (the split keeps coded_interactions' order)
+    # one read, split at the cutoff
     coded = coded_interactions(interactions, ids, catalogue, con)
     cut = coded["at_us"] < pd.Timestamp(cutoff).value // 1000
     matrix, purchases = _matrices(

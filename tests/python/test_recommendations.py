@@ -313,3 +313,25 @@ def test_auto_ships_the_best_method_out_of_time_and_the_ranking_follows():
         R.shipped_method_of(R.evaluate_frame(interactions, products, customers, CONFIG), CONFIG) == "hybrid"
     )
     assert R.shipped_method_of(report.head(0), auto) == "popularity"
+
+
+def test_the_interaction_matrix_does_not_depend_on_the_row_order():
+    """coded_interactions' arrays come in no fixed order (DuckDB does not sort them):
+    the same interactions in any order give the same matrix, to the last bit, although
+    one customer's many decayed weights for a product are summed in another order."""
+    cfg = R.settings(CONFIG)
+    rng = np.random.default_rng(11)
+    size = 5000
+    coded = {
+        "row": rng.integers(0, 3, size),
+        "column": rng.integers(0, 2, size),
+        "kind": rng.integers(0, len(R.KINDS) + 1, size),
+        "at_us": (AS_OF.value // 1000) - rng.integers(0, 400 * 86_400_000_000, size),
+    }
+    first, first_purchases = R._matrices(coded, (3, 2), AS_OF, cfg)
+    for seed in range(5):
+        order = np.random.default_rng(seed).permutation(size)
+        again, purchases = R._matrices({k: v[order] for k, v in coded.items()}, (3, 2), AS_OF, cfg)
+        assert again.data.tobytes() == first.data.tobytes()
+        assert np.array_equal(again.indices, first.indices) and np.array_equal(again.indptr, first.indptr)
+        assert (purchases != first_purchases).nnz == 0
