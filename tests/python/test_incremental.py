@@ -108,6 +108,11 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
+def _write_lines(path: Path, header_text: str, texts: list[str]) -> None:
+    """Write rows as the texts _read_lines returned, exactly."""
+    path.write_text(header_text + "".join(texts), newline="")
+
+
 def _split(full_raw: Path, raw: Path) -> dict[str, tuple[str, list[str]]]:
     """Write the first load into `raw`; return the held-back (header text, row texts)
     per table: rows are written back as the text they were read from."""
@@ -117,13 +122,13 @@ def _split(full_raw: Path, raw: Path) -> dict[str, tuple[str, list[str]]]:
     for table, (keys, time_column) in SPLIT.items():
         header, header_text, rows = _read_lines(full_raw / f"{table}.csv")
         key_at = [header.index(k) for k in keys]
+        time_at = header.index(time_column) if time_column else None
         seen: set[tuple] = set()
         first, later = [], []
         for row, text in rows:
             key = tuple(row[i] if i < len(row) else "" for i in key_at)
             # a malformed line may lack the time column: it counts as an old row
-            at = header.index(time_column) if time_column else len(row)
-            when = row[at] if at < len(row) else ""
+            when = row[time_at] if time_at is not None and time_at < len(row) else ""
             last_day = when.startswith(LAST_DAY)
             hold = (
                 (table in HOLD_FROM and when >= HOLD_FROM[table])
@@ -136,7 +141,7 @@ def _split(full_raw: Path, raw: Path) -> dict[str, tuple[str, list[str]]]:
             if hold and table == "orders":
                 held_orders.add(row[key_at[0]])
             (later if hold else first).append(text)
-        (raw / f"{table}.csv").write_text(header_text + "".join(first), newline="")
+        _write_lines(raw / f"{table}.csv", header_text, first)
         held[table] = (header_text, later)
     return held
 
@@ -201,7 +206,7 @@ def incremental_build(warehouse, tmp_path_factory):
     ).fetchone()[0]
     con.close()
     for table, (header_text, texts) in held.items():
-        (raw / f"{table}.{LAST_DAY}.csv").write_text(header_text + "".join(texts), newline="")
+        _write_lines(raw / f"{table}.{LAST_DAY}.csv", header_text, texts)
     (raw / "fx_rates.csv").unlink()
     build_models("*", raw, db, work / "target")
     held_back = {table: len(rows) for table, (_, rows) in held.items()}
