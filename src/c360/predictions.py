@@ -181,6 +181,23 @@ def _relations(*inputs):
     return list(inputs), None
 
 
+def labelled_relation(features, outcomes):
+    """The rows of labelled_rows as a DuckDB relation, unsorted, and the connection
+    holding it (None for warehouse relations; keep it while the relation is read).
+    The evaluation fingerprints it in DuckDB (c360.reuse.relation_fingerprint) before
+    deciding whether to load it."""
+    (features, outcomes), con = _relations(features, outcomes)
+    labels = outcomes.project(
+        ", ".join(["customer_cutoff_id", *[label for label, *_ in TARGETS.values()], "is_churn_eligible"])
+    )
+    rows = (
+        features.filter("not is_scoring_cutoff")
+        .join(labels, "customer_cutoff_id")
+        .project("* replace (strftime(cast(cutoff_date as date), '%Y-%m-%d') as cutoff_date)")
+    )
+    return rows, con
+
+
 def labelled_rows(features, outcomes) -> pd.DataFrame:
     """Features at the training cutoffs with their outcomes, sorted by cutoff and
     customer (the warehouse returns rows in any order), cutoff_date as ISO text.
@@ -189,17 +206,8 @@ def labelled_rows(features, outcomes) -> pd.DataFrame:
     customers the frames hold 4.5 M feature rows, and a pandas merge, sort and date
     formatting of them took most of the kept evaluation's time. customer_cutoff_id is
     unique on both sides (tested in dbt before these models run)."""
-    (features, outcomes), _con = _relations(features, outcomes)
-    labels = outcomes.project(
-        ", ".join(["customer_cutoff_id", *[label for label, *_ in TARGETS.values()], "is_churn_eligible"])
-    )
-    rows = (
-        features.filter("not is_scoring_cutoff")
-        .join(labels, "customer_cutoff_id")
-        .project("* replace (strftime(cast(cutoff_date as date), '%Y-%m-%d') as cutoff_date)")
-        .order("cutoff_date, customer_id")
-    )
-    out = rows.df()
+    rows, _con = labelled_relation(features, outcomes)
+    out = rows.order("cutoff_date, customer_id").df()
     out["cutoff_date"] = out["cutoff_date"].astype("str")
     return out
 

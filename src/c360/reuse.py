@@ -13,6 +13,11 @@ evaluation reads only the monthly training cutoffs, so it refits when a month tu
 (or when late data, identity merges, settings or code change what it reads).
 ``refit=True`` (the ``refit_models`` var) fits regardless.
 
+Two fingerprints: ``fingerprint`` hashes pandas frames the model has loaded anyway;
+``relation_fingerprint`` hashes warehouse relations in DuckDB, so a model whose
+stored rows are kept never loads its input at all (the contact matcher's million
+contacts: 0.1 s in DuckDB against 1.7 s to load and 1.9 s to hash in pandas).
+
 Written here: dbt has no result cache for Python models, and the fingerprint must
 cover the code and libraries, which no warehouse-side hash sees.
 """
@@ -33,20 +38,52 @@ COLUMN = "inputs_fingerprint"
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn")
 
 
-def fingerprint(frames: Iterable[pd.DataFrame], settings: dict, modules: Iterable[ModuleType]) -> str:
+def fingerprint(
+    frames: Iterable[pd.DataFrame],
+    settings: dict,
+    modules: Iterable[ModuleType],
+    libraries: Iterable[str] = (),
+) -> str:
     """A SHA-256 over the frames (column names, dtypes and every value, in row order:
     callers pass frames sorted by key), the settings (as sorted JSON), the source files
-    of the modules and the Python and library versions."""
+    of the modules and the Python and library versions (LIBRARIES and ``libraries``)."""
     digest = hashlib.sha256()
     for frame in frames:
         layout = [[str(name), str(dtype)] for name, dtype in frame.dtypes.items()]
         digest.update(json.dumps([layout, len(frame)]).encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return _finish(digest, settings, modules, libraries)
+
+
+def relation_fingerprint(
+    relations: Iterable, settings: dict, modules: Iterable[ModuleType], libraries: Iterable[str] = ()
+) -> str:
+    """A SHA-256 over DuckDB relations (column names, types, and the row count, sum
+    and bitwise xor of DuckDB's hash of every row), the settings, the source files of
+    the modules and the Python, DuckDB and library versions. The row aggregate is
+    order-free, so a relation need not be sorted: it identifies the set of rows, which
+    is what a model that sorts its input by key reads. The sum keeps a repeated row
+    from cancelling out as it would in the xor; DuckDB's version is part of the key
+    because its hash function may change between versions."""
+    digest = hashlib.sha256()
+    for relation in relations:
+        columns = list(relation.columns)
+        row_hash = "hash({})".format(", ".join('"{}"'.format(name.replace('"', '""')) for name in columns))
+        count, total, xor = relation.aggregate(
+            f"count(*), sum(cast({row_hash} as hugeint)), bit_xor({row_hash})"
+        ).fetchall()[0]
+        layout = [[str(name), str(kind)] for name, kind in zip(columns, relation.types)]
+        digest.update(json.dumps([layout, count, str(total), str(xor)]).encode())
+    return _finish(digest, settings, modules, ("duckdb", *libraries))
+
+
+def _finish(digest, settings: dict, modules: Iterable[ModuleType], libraries: Iterable[str]) -> str:
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for module in modules:
         with open(module.__file__, "rb") as source:
             digest.update(source.read())
-    versions = [list(sys.version_info[:2]), [metadata.version(name) for name in LIBRARIES]]
+    names = [*LIBRARIES, *libraries]
+    versions = [list(sys.version_info[:2]), [metadata.version(name) for name in names]]
     digest.update(json.dumps(versions).encode())
     return digest.hexdigest()
 

@@ -13,11 +13,13 @@ def model(dbt, session):
     features = dbt.ref("int_customer_features_at_cutoffs")
     outcomes = dbt.ref("int_customer_outcomes_after_cutoffs")
     config = dbt.config.get("predictions")
-    rows = predictions.labelled_rows(features, outcomes)
-    key = reuse.fingerprint([rows], config, [predictions, settings])
+    # the labelled rows are fingerprinted in DuckDB and loaded only to fit
+    labelled, _con = predictions.labelled_relation(features, outcomes)
+    key = reuse.relation_fingerprint([labelled], config, [predictions, settings])
     kept = reuse.stored_rows(
         session, dbt.this, key, predictions.EVALUATION_COLUMNS, refit=dbt.config.get("refit_models")
     )
     if kept is not None:
         return kept
+    rows = predictions.labelled_rows(features, outcomes)
     return reuse.with_fingerprint(predictions.evaluate_rows(rows, config), key)
