@@ -43,6 +43,30 @@ def test_the_fingerprint_changes_with_any_value_setting_or_column_and_only_then(
     assert len({base, *others}) == len(others) + 1
 
 
+def test_the_relation_fingerprint_ignores_row_order_and_changes_with_any_row_column_or_type():
+    con = duckdb.connect()
+    frame = _frame()
+    con.register("frame", frame)
+    relation = con.sql("select * from frame")
+    base = reuse.relation_fingerprint([relation], {"k": 1}, [predictions])
+    assert base == reuse.relation_fingerprint([relation.order("spend desc")], {"k": 1}, [predictions])
+    others = [
+        con.sql("select * replace (spend * 1.01 as spend) from frame"),
+        con.sql("select * replace (coalesce(spend, 0.0) as spend) from frame"),
+        con.sql("select customer_id, cutoff_date, spend as revenue from frame"),
+        con.sql("select * replace (cast(spend as float) as spend) from frame"),
+        con.sql("select * from frame where customer_id <> 'c'"),
+        # a repeated row must not cancel out
+        con.sql("select * from frame union all select * from frame where customer_id = 'a'"),
+    ]
+    keys = [reuse.relation_fingerprint([other], {"k": 1}, [predictions]) for other in others]
+    keys += [
+        reuse.relation_fingerprint([relation], {"k": 2}, [predictions]),
+        reuse.relation_fingerprint([relation], {"k": 1}, [predictions, settings]),
+    ]
+    assert len({base, *keys}) == len(keys) + 1
+
+
 def _stored(con, rows: pd.DataFrame, key: str) -> None:
     con.register("incoming", reuse.with_fingerprint(rows, key))
     con.execute("create or replace table evaluated as select * from incoming").fetchall()
