@@ -330,19 +330,15 @@ SCORED_COLUMNS = [
 ] + [f"{c}_{part}" for c in COMPARISONS for part in ("level", "weight")]
 # text columns are pandas strings, so that an empty or all-null one is still text in DuckDB
 TEXT_COLUMNS = ["contact_pair_id", "contact_id_a", "contact_id_b"] + [f"{c}_level" for c in COMPARISONS]
+SCORED_DTYPES = {c: "string" if c in TEXT_COLUMNS else "float64" for c in SCORED_COLUMNS}
 # decide's columns and their types: a stored table read back (c360.reuse) is typed as these
-DECIDED_COLUMNS = {c: "string" if c in TEXT_COLUMNS else "float64" for c in SCORED_COLUMNS} | {
-    "veto": "string",
-    "is_probable_match": "bool",
-}
+DECIDED_COLUMNS = SCORED_DTYPES | {"veto": "string", "is_probable_match": "bool"}
 # the libraries whose versions can change the scores, beside c360.reuse's
 LIBRARIES = ("splink", "pyarrow")
 
 
 def _empty_scored() -> pd.DataFrame:
-    return pd.DataFrame(
-        {c: pd.Series(dtype="string" if c in TEXT_COLUMNS else "float64") for c in SCORED_COLUMNS}
-    )
+    return pd.DataFrame({c: pd.Series(dtype=dtype) for c, dtype in SCORED_DTYPES.items()})
 
 
 def _level_labels(model: dict) -> dict[str, dict[int, str]]:

@@ -38,21 +38,16 @@ COLUMN = "inputs_fingerprint"
 LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn")
 
 
-def fingerprint(
-    frames: Iterable[pd.DataFrame],
-    settings: dict,
-    modules: Iterable[ModuleType],
-    libraries: Iterable[str] = (),
-) -> str:
+def fingerprint(frames: Iterable[pd.DataFrame], settings: dict, modules: Iterable[ModuleType]) -> str:
     """A SHA-256 over the frames (column names, dtypes and every value, in row order:
     callers pass frames sorted by key), the settings (as sorted JSON), the source files
-    of the modules and the Python and library versions (LIBRARIES and ``libraries``)."""
+    of the modules and the Python and library versions."""
     digest = hashlib.sha256()
     for frame in frames:
         layout = [[str(name), str(dtype)] for name, dtype in frame.dtypes.items()]
         digest.update(json.dumps([layout, len(frame)]).encode())
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return _finish(digest, settings, modules, libraries)
+    return _finish(digest, settings, modules, ())
 
 
 def relation_fingerprint(
