@@ -171,6 +171,12 @@ def _tuning(cfg: dict) -> dict:
     return {k: cfg[k] for k in sorted(cfg) if k not in INPUT_KEYS and "clv" not in k}
 
 
+# int_customer_features_at_cutoffs' columns that say when and from what its rows were
+# computed: left out of the labelled rows, so a recomputed cutoff with equal features
+# leaves the evaluation's fingerprint as it was
+FEATURE_BOOKKEEPING = ("inputs_fingerprint", "computed_at")
+
+
 def _relations(*inputs):
     """DuckDB relations of the inputs, and the connection holding them (keep it while
     the relations are read): relations (the dbt models pass the warehouse's tables) as
@@ -190,10 +196,12 @@ def labelled_relation(features, outcomes):
     labels = outcomes.project(
         ", ".join(["customer_cutoff_id", *[label for label, *_ in TARGETS.values()], "is_churn_eligible"])
     )
-    rows = (
-        features.filter("not is_scoring_cutoff")
-        .join(labels, "customer_cutoff_id")
-        .project("* replace (strftime(cast(cutoff_date as date), '%Y-%m-%d') as cutoff_date)")
+    joined = features.filter("not is_scoring_cutoff").join(labels, "customer_cutoff_id")
+    # the bookkeeping of the features model's incremental runs is no model input
+    bookkeeping = [column for column in FEATURE_BOOKKEEPING if column in joined.columns]
+    excluded = f"exclude ({', '.join(bookkeeping)}) " if bookkeeping else ""
+    rows = joined.project(
+        f"* {excluded}replace (strftime(cast(cutoff_date as date), '%Y-%m-%d') as cutoff_date)"
     )
     return rows, con
 

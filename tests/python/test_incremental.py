@@ -51,6 +51,7 @@ COMPARED = {
     "int_customers_erased": None,
     "fct_orders": None,
     "customer_features": None,
+    "int_customer_features_at_cutoffs": "computed_at",
     "quarantine_rows": None,
     "raw_row_reconciliation": None,
 }
@@ -431,3 +432,72 @@ def test_build_tests_read_the_rows_the_run_wrote(incremental_build, tmp_path):
     )
     assert len(con.execute(unique).fetchall()) == 1
     con.close()
+
+
+def test_features_recompute_only_the_cutoffs_whose_inputs_changed(incremental_build, tmp_path):
+    """int_customer_features_at_cutoffs, run again after one revenue sale between the
+    two latest training cutoffs is removed: it recomputes the latest training cutoff
+    and the scoring cutoff (the sale counted there), keeps the earlier cutoffs' rows
+    as they were, and the result equals a full refresh of the model."""
+    db_source, _, _, first_target = incremental_build
+    db = tmp_path / "features.duckdb"
+    shutil.copy(db_source, db)
+    raw = first_target.parent / "raw"
+    con = duckdb.connect(str(db))
+    training = [
+        day
+        for (day,) in con.execute(
+            "select cutoff_date from int_prediction_cutoffs where not is_scoring_cutoff order by cutoff_date"
+        ).fetchall()
+    ]
+    sale_id, customer_id = con.execute(
+        """select sale_id, customer_id from int_sales_filtered
+           where is_revenue and net_revenue_reporting > 0 and sale_date >= ? and sale_date < ?
+           order by sale_id limit 1""",
+        [training[-2], training[-1]],
+    ).fetchone()
+    revenue_before = con.execute(
+        "select revenue_total from int_customer_features_at_cutoffs where customer_id = ? and cutoff_date = ?",
+        [customer_id, training[-1]],
+    ).fetchone()[0]
+    stamps_before = dict(
+        con.execute(
+            "select cutoff_date, max(computed_at) from int_customer_features_at_cutoffs group by 1"
+        ).fetchall()
+    )
+    con.execute("delete from int_sales_converted where sale_id = ?", [sale_id])
+    con.close()
+
+    selection = ["--select", "int_customer_features_at_cutoffs"]
+    result = dbt(["run", *selection], raw, db, tmp_path / "run")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    con = duckdb.connect(str(db))
+    stamps_after = dict(
+        con.execute(
+            "select cutoff_date, max(computed_at) from int_customer_features_at_cutoffs group by 1"
+        ).fetchall()
+    )
+    assert stamps_after.keys() == stamps_before.keys()
+    recomputed = sorted(day for day in stamps_after if stamps_after[day] != stamps_before[day])
+    assert recomputed == [training[-1], max(stamps_after)], (recomputed, training)
+    revenue_after = con.execute(
+        "select revenue_total from int_customer_features_at_cutoffs where customer_id = ? and cutoff_date = ?",
+        [customer_id, training[-1]],
+    ).fetchone()[0]
+    assert revenue_after < revenue_before
+    con.execute("create table features_kept as select * from int_customer_features_at_cutoffs")
+    con.close()
+
+    result = dbt(["run", *selection, "--full-refresh"], raw, db, tmp_path / "refresh")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    con = duckdb.connect(str(db))
+    columns = _columns(con, "features", "features_kept", {"computed_at"})
+    counts = con.execute(
+        f"""select
+                (select count(*) from (select {columns} from features_kept
+                                       except all select {columns} from int_customer_features_at_cutoffs)),
+                (select count(*) from (select {columns} from int_customer_features_at_cutoffs
+                                       except all select {columns} from features_kept)),
+                (select count(*) from features_kept)"""
+    ).fetchone()
+    assert counts[:2] == (0, 0) and counts[2] > 0, counts

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='cutoff_date',
+        on_schema_change='fail',
+        post_hook=["delete from {{ this }} where cutoff_date not in (select cutoff_date from {{ ref('int_prediction_cutoffs') }})"],
+    )
+}}
 -- The prediction features of every customer at every cutoff (int_prediction_cutoffs),
 -- each computed from events strictly before its cutoff, so a training row sees what
 -- was known on that day and nothing later (tests/python/test_point_in_time.py). At a
@@ -7,6 +16,18 @@
 -- Identity is point in time too: an anonymous device's sessions count for its
 -- customer only at cutoffs after the device's first login (before it, nobody knew
 -- whose they were, though the identified sessions now carry the customer id).
+--
+-- Incremental by cutoff: the features at a cutoff read only the rows counted before it
+-- (a customer first seen, a purchase day, a session whose device was identified by
+-- then, an email open or click), so a training cutoff's rows change only when one of
+-- those rows does. Each cutoff's inputs_fingerprint adds up the hashes of the input
+-- rows counted before it (summed per day first: one pass over the inputs, not one per
+-- cutoff), with the cutoff's flags and this model's code. A run recomputes the scoring
+-- cutoff (it moves with the as-of date) and each training cutoff whose fingerprint is
+-- not the stored one, replaces those cutoffs' rows (delete+insert by cutoff_date),
+-- keeps the other cutoffs' rows, and its post-hook removes the dates that are no
+-- cutoff any more. Kept rows are what a full refresh computes from the same inputs
+-- (tests/python/test_incremental.py).
 -- dbt.datediff renders longer than a line:
 -- noqa: disable=LT05
 with
@@ -42,18 +63,6 @@ email_events as (
     where customer_id is not null and event_type in ('open', 'click')
 ),
 
-population as (
-    select
-        customers.customer_id,
-        cutoffs.cutoff_date,
-        cutoffs.is_scoring_cutoff,
-        cutoffs.is_validation_cutoff,
-        {{ dbt.datediff('customers.first_seen_at', 'cutoffs.cutoff_date', 'day') }} as days_since_first_seen
-    from customers
-    cross join cutoffs
-    where cutoffs.is_scoring_cutoff or customers.first_seen_at < cutoffs.cutoff_date
-),
-
 purchase_days as (
     select
         customer_id,
@@ -61,6 +70,116 @@ purchase_days as (
         sum(net_revenue_reporting) as day_revenue
     from sales
     group by 1, 2
+),
+
+-- every input row, the day from which the features count it, and its hash
+input_rows as (
+    select
+        'customers' as input_name,
+        cast(first_seen_at as date) as counted_from,
+        {{ values_hash(['customer_id', 'first_seen_at']) }} as row_hash
+    from customers
+    union all
+    select
+        'purchase_days' as input_name,
+        cast(sale_date as date) as counted_from,
+        {{ values_hash(['customer_id', 'sale_date', 'day_revenue']) }} as row_hash
+    from purchase_days
+    union all
+    select
+        'sessions' as input_name,
+        -- counted once the session and its device's identification are both before the cutoff
+        cast(case
+            when devices.identified_at > sessions.started_at then devices.identified_at
+            else sessions.started_at
+        end as date) as counted_from,
+        {{ values_hash([
+            'sessions.customer_id', 'sessions.started_at',
+            'sessions.product_views', 'sessions.add_to_cart_events',
+        ]) }} as row_hash
+    from sessions
+    left join devices on sessions.anonymous_id = devices.anonymous_id
+    union all
+    select
+        'email_events' as input_name,
+        cast(event_at as date) as counted_from,
+        {{ values_hash(['customer_id', 'event_type', 'campaign_id', 'event_at']) }} as row_hash
+    from email_events
+),
+
+daily_input_hashes as (
+    select
+        input_name,
+        counted_from,
+        sum(row_hash) as hash_sum,
+        count(*) as row_count
+    from input_rows
+    where counted_from is not null
+    group by 1, 2
+),
+
+{%- set fingerprinted = [
+    "'" ~ local_md5(model.raw_code ~ dbt_version) ~ "'",
+    dbt.cast('cutoffs.cutoff_date', dbt.type_string()),
+    dbt.cast('cutoffs.is_scoring_cutoff', dbt.type_string()),
+    dbt.cast('cutoffs.is_validation_cutoff', dbt.type_string()),
+] %}
+{%- for input_name in ['customers', 'purchase_days', 'sessions', 'email_events'] %}
+    {%- for measure in ['hash_sum', 'row_count'] %}
+        {%- do fingerprinted.extend(["':'", dbt.cast(
+            "coalesce(sum(case when daily_input_hashes.input_name = '" ~ input_name ~ "' then daily_input_hashes."
+            ~ measure ~ " end), 0)", dbt.type_string()
+        )]) %}
+    {%- endfor %}
+{%- endfor %}
+
+fingerprinted_cutoffs as (
+    select
+        cutoffs.cutoff_date,
+        cutoffs.is_scoring_cutoff,
+        cutoffs.is_validation_cutoff,
+        {{ dbt.hash(dbt.concat(fingerprinted)) }} as inputs_fingerprint
+    from cutoffs
+    left join daily_input_hashes on cutoffs.cutoff_date > daily_input_hashes.counted_from
+    group by 1, 2, 3
+),
+
+{% if is_incremental() %}
+stored_cutoffs as (
+    select distinct
+        cutoff_date,
+        inputs_fingerprint
+    from {{ this }}
+    where not is_scoring_cutoff
+),
+{% endif %}
+
+-- the cutoffs this run computes: all on a full build
+recomputed_cutoffs as (
+    select * from fingerprinted_cutoffs
+    {%- if is_incremental() %}
+        where
+            is_scoring_cutoff
+            or not exists (
+                select 1 from stored_cutoffs
+                where
+                    stored_cutoffs.cutoff_date = fingerprinted_cutoffs.cutoff_date
+                    and stored_cutoffs.inputs_fingerprint = fingerprinted_cutoffs.inputs_fingerprint
+            )
+    {%- endif %}
+),
+
+population as (
+    select
+        customers.customer_id,
+        cutoffs.cutoff_date,
+        cutoffs.is_scoring_cutoff,
+        cutoffs.is_validation_cutoff,
+        cutoffs.inputs_fingerprint,
+        {{ dbt.datediff('customers.first_seen_at', 'cutoffs.cutoff_date', 'day') }} as days_since_first_seen
+    from customers
+    cross join recomputed_cutoffs as cutoffs
+    where cutoffs.is_scoring_cutoff or customers.first_seen_at < cutoffs.cutoff_date
 ),
 
 purchases as (
@@ -81,7 +200,7 @@ purchases as (
         min({{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }}) as days_since_last_purchase,
         max({{ dbt.datediff('purchase_days.sale_date', 'cutoffs.cutoff_date', 'day') }}) as days_since_first_purchase
     from purchase_days
-    inner join cutoffs on purchase_days.sale_date < cutoffs.cutoff_date
+    inner join recomputed_cutoffs as cutoffs on purchase_days.sale_date < cutoffs.cutoff_date
     group by 1, 2
 ),
 
@@ -104,7 +223,7 @@ browsing as (
     -- a device identified by no login of its own (shared by several customers) has
     -- its sessions identified event by event, by the logins in them
     left join devices on sessions.anonymous_id = devices.anonymous_id
-    inner join cutoffs
+    inner join recomputed_cutoffs as cutoffs
         on
             sessions.started_at < cutoffs.cutoff_date
             and (devices.identified_at is null or devices.identified_at < cutoffs.cutoff_date)
@@ -129,7 +248,7 @@ email_engagement as (
         end) as email_clicks_90d,
         min({{ dbt.datediff('email_events.event_at', 'cutoffs.cutoff_date', 'day') }}) as days_since_last_email_engagement
     from email_events
-    inner join cutoffs on email_events.event_at < cutoffs.cutoff_date
+    inner join recomputed_cutoffs as cutoffs on email_events.event_at < cutoffs.cutoff_date
     group by 1, 2
 ),
 
@@ -157,7 +276,9 @@ final as (
         coalesce(email_engagement.email_clicks_90d, 0) as email_clicks_90d,
         email_engagement.days_since_last_email_engagement,
         {{ dbt.concat(['population.customer_id', "':'", dbt.cast('population.cutoff_date', dbt.type_string())]) }}
-            as customer_cutoff_id
+            as customer_cutoff_id,
+        population.inputs_fingerprint,
+        {{ run_started_timestamp() }} as computed_at
     from population
     left join purchases
         on population.customer_id = purchases.customer_id and population.cutoff_date = purchases.cutoff_date
