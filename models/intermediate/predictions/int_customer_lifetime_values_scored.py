@@ -6,5 +6,6 @@ def model(dbt, session):
     dbt.config(materialized="table")
     from c360.lifetime_value import score
 
-    btyd = dbt.ref("int_customer_btyd_at_cutoffs").df()
+    # only the scoring cutoff's rows are read: filtered and sorted in DuckDB, not after loading both cutoffs
+    btyd = dbt.ref("int_customer_btyd_at_cutoffs").filter("is_scoring_cutoff").order("customer_id").df()
     return score(btyd, dbt.config.get("predictions"))
