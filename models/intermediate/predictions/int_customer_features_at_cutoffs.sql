@@ -58,6 +58,24 @@ devices as (
     where identifier_type = 'anonymous_id'
 ),
 
+-- when a session counts: once it and its device's first login are both before the
+-- cutoff (a device identified by no login of its own, shared by several customers,
+-- has its sessions identified event by event, by the logins in them); the features
+-- and the fingerprint read this one rule
+sessions_counted as (
+    select
+        sessions.customer_id,
+        sessions.started_at,
+        sessions.product_views,
+        sessions.add_to_cart_events,
+        case
+            when devices.identified_at > sessions.started_at then devices.identified_at
+            else sessions.started_at
+        end as counted_at
+    from sessions
+    left join devices on sessions.anonymous_id = devices.anonymous_id
+),
+
 email_events as (
     select * from {{ ref('int_email_events_identified') }}
     where customer_id is not null and event_type in ('open', 'click')
@@ -88,17 +106,9 @@ input_rows as (
     union all
     select
         'sessions' as input_name,
-        -- counted once the session and its device's identification are both before the cutoff
-        cast(case
-            when devices.identified_at > sessions.started_at then devices.identified_at
-            else sessions.started_at
-        end as date) as counted_from,
-        {{ values_hash([
-            'sessions.customer_id', 'sessions.started_at',
-            'sessions.product_views', 'sessions.add_to_cart_events',
-        ]) }} as row_hash
-    from sessions
-    left join devices on sessions.anonymous_id = devices.anonymous_id
+        cast(counted_at as date) as counted_from,
+        {{ values_hash(['customer_id', 'started_at', 'product_views', 'add_to_cart_events']) }} as row_hash
+    from sessions_counted
     union all
     select
         'email_events' as input_name,
@@ -219,14 +229,8 @@ browsing as (
             case when {{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }} <= 30 then sessions.add_to_cart_events end
         ), 0) as add_to_cart_events_30d,
         min({{ dbt.datediff('sessions.started_at', 'cutoffs.cutoff_date', 'day') }}) as days_since_last_session
-    from sessions
-    -- a device identified by no login of its own (shared by several customers) has
-    -- its sessions identified event by event, by the logins in them
-    left join devices on sessions.anonymous_id = devices.anonymous_id
-    inner join recomputed_cutoffs as cutoffs
-        on
-            sessions.started_at < cutoffs.cutoff_date
-            and (devices.identified_at is null or devices.identified_at < cutoffs.cutoff_date)
+    from sessions_counted as sessions
+    inner join recomputed_cutoffs as cutoffs on sessions.counted_at < cutoffs.cutoff_date
     group by 1, 2
 ),
 
