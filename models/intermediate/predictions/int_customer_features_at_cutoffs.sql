@@ -90,31 +90,28 @@ purchase_days as (
     group by 1, 2
 ),
 
+{# the inputs the fingerprint covers: (name, relation, the time from which the features
+    count a row, the columns they read); the union below and the fingerprint's sums
+    both loop over this one list #}
+{% set fingerprint_inputs = [
+    ('customers', 'customers', 'first_seen_at', ['customer_id', 'first_seen_at']),
+    ('purchase_days', 'purchase_days', 'sale_date', ['customer_id', 'sale_date', 'day_revenue']),
+    ('sessions', 'sessions_counted', 'counted_at',
+        ['customer_id', 'started_at', 'product_views', 'add_to_cart_events']),
+    ('email_events', 'email_events', 'event_at', ['customer_id', 'event_type', 'campaign_id', 'event_at']),
+] %}
 -- every input row, the day from which the features count it, and its hash
 input_rows as (
-    select
-        'customers' as input_name,
-        cast(first_seen_at as date) as counted_from,
-        {{ values_hash(['customer_id', 'first_seen_at']) }} as row_hash
-    from customers
-    union all
-    select
-        'purchase_days' as input_name,
-        cast(sale_date as date) as counted_from,
-        {{ values_hash(['customer_id', 'sale_date', 'day_revenue']) }} as row_hash
-    from purchase_days
-    union all
-    select
-        'sessions' as input_name,
-        cast(counted_at as date) as counted_from,
-        {{ values_hash(['customer_id', 'started_at', 'product_views', 'add_to_cart_events']) }} as row_hash
-    from sessions_counted
-    union all
-    select
-        'email_events' as input_name,
-        cast(event_at as date) as counted_from,
-        {{ values_hash(['customer_id', 'event_type', 'campaign_id', 'event_at']) }} as row_hash
-    from email_events
+    {%- for input_name, relation, counted_from, columns in fingerprint_inputs %}
+        select
+            '{{ input_name }}' as input_name,
+            cast({{ counted_from }} as date) as counted_from,
+            {{ values_hash(columns) }} as row_hash
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 daily_input_hashes as (
@@ -134,7 +131,7 @@ daily_input_hashes as (
     dbt.cast('cutoffs.is_scoring_cutoff', dbt.type_string()),
     dbt.cast('cutoffs.is_validation_cutoff', dbt.type_string()),
 ] %}
-{%- for input_name in ['customers', 'purchase_days', 'sessions', 'email_events'] %}
+{%- for input_name in fingerprint_inputs | map(attribute=0) %}
     {%- for measure in ['hash_sum', 'row_count'] %}
         {%- do fingerprinted.extend(["':'", dbt.cast(
             "coalesce(sum(case when daily_input_hashes.input_name = '" ~ input_name ~ "' then daily_input_hashes."
