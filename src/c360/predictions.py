@@ -16,7 +16,8 @@ cutoff; the models never see it while being chosen or fitted):
 
 - ``gradient_boosting`` (HistGradientBoostingClassifier): its hyperparameters are
   chosen on a time split inside the training cutoffs (fit on the earlier ones, score
-  the latest), then it is refitted on all of them with isotonic calibration;
+  the latest), then it is refitted on all of them with isotonic calibration (fitted
+  on out-of-fold scores; one model scores, see _calibrated_gbm);
 - ``logistic_regression``: log1p of the inputs, missing values imputed with a flag,
   standardised (the baseline);
 - ``recency_rule``: days since the last purchase, nothing learned.
@@ -73,7 +74,7 @@ SETTINGS: dict[str, tuple[object, str]] = {
     "gbm_max_iter": (int, "boosting iterations"),
     "gbm_min_samples_leaf": (int, "fewest rows in a leaf"),
     "logistic_c": (float, "inverse regularisation strength of the logistic baseline"),
-    "calibration_folds": (int, "folds of the isotonic calibration of gradient boosting"),
+    "calibration_folds": (int, "folds whose out-of-fold scores calibrate gradient boosting (isotonic)"),
     "importance_sample_size": (int, "validation rows the permutation importance is measured on"),
     "importance_repeats": (int, "shuffles per feature of the permutation importance"),
     "min_training_rows": (int, "fewer labelled training rows: nothing is fitted"),
@@ -285,8 +286,18 @@ def _gbm(cfg: dict, learning_rate: float, max_leaf_nodes: int):
 
 
 def _calibrated_gbm(cfg: dict, params: dict) -> CalibratedClassifierCV:
+    """Gradient boosting with isotonic calibration: the calibrator is fitted on the
+    out-of-fold scores of ``calibration_folds`` fits, and one model fitted on every
+    row scores (ensemble=False). The default ensemble keeps one model per fold and
+    averages them, so every score runs each fold's trees: at 1,000,000 customers
+    (in-process on the benchmark warehouse, generated data) the scoring took 23.7 s
+    against 9.3 s, the evaluation 42.6 s against 24.6 s (its validation scores and
+    permutation importance), and the refit 12.6 s against 13.8 s. On the same
+    validation cutoff ROC AUC 0.9106 against 0.9103 (purchase) and 0.9332 against
+    0.9327 (churn), Brier 0.1031 against 0.1032 and 0.1029 against 0.1033, PR AUC
+    0.776 against 0.766 and 0.946 against 0.944; the scores correlate at 0.998."""
     folds = StratifiedKFold(cfg["calibration_folds"], shuffle=True, random_state=cfg["random_state"])
-    return CalibratedClassifierCV(_gbm(cfg, **params), method="isotonic", cv=folds)
+    return CalibratedClassifierCV(_gbm(cfg, **params), method="isotonic", cv=folds, ensemble=False)
 
 
 def _signed_log(x: np.ndarray) -> np.ndarray:

@@ -135,7 +135,8 @@ def test_a_model_that_does_not_beat_the_baseline_carries_a_warning():
         logistic = _value(evaluations, row["target"], "logistic_regression", "roc_auc")
         rule = _value(evaluations, row["target"], "recency_rule", "roc_auc")
         beaten = row["value"] <= logistic or row["value"] <= rule
-        assert (row["warning"] is not None and "does not beat" in row["warning"]) == beaten
+        warned = pd.notna(row["warning"]) and "does not beat" in row["warning"]
+        assert warned == beaten, row.to_dict()
 
 
 def test_same_rows_in_any_order_give_the_same_report_and_scores(report):
