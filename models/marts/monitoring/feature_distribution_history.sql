@@ -59,8 +59,45 @@ bins as (
         feature_name,
         bin_number,
         lower_edge,
-        case when bin_number < bins then upper_edge end as upper_edge
+        case when bin_number < bins then upper_edge end as upper_edge,
+        upper_edge as closing_value
     from numbered
+),
+
+-- each value's bin without comparing every value with every bin: a value falls in
+-- the bin its tile's maximum closes, except a value equal to the previous tile's
+-- maximum (ties across tiles), which falls in that one's bin. Tiles follow the value
+-- order, so no other bin can hold it (test_feature_bins_merge_ties_across_tiles). At
+-- 1,000,000 customers the select took 3.4 and 3.5 s against 11.4 and 11.6 s with a
+-- join on the bins' edges (in-process, 2 threads, 2,400 MB), the same 87 rows.
+tile_bounds as (
+    select
+        feature_name,
+        tile,
+        upper_edge,
+        lag(upper_edge) over (partition by feature_name order by tile) as previous_upper_edge
+    from tile_maxima
+),
+
+binned as (
+    select
+        tiles.feature_name,
+        case
+            when tiles.feature_value = tile_bounds.previous_upper_edge then tile_bounds.previous_upper_edge
+            else tile_bounds.upper_edge
+        end as closing_value
+    from tiles
+    inner join tile_bounds
+        on tiles.feature_name = tile_bounds.feature_name and tiles.tile = tile_bounds.tile
+),
+
+bin_counts as (
+    select
+        feature_name,
+        closing_value,
+        count(*) as customers
+    from binned
+    group by 1, 2
 ),
 
 counts as (
@@ -69,14 +106,10 @@ counts as (
         bins.bin_number,
         bins.lower_edge,
         bins.upper_edge,
-        count(*) as customers
-    from feature_values
-    inner join bins
-        on
-            feature_values.feature_name = bins.feature_name
-            and (bins.lower_edge is null or feature_values.feature_value > bins.lower_edge)
-            and (bins.upper_edge is null or feature_values.feature_value <= bins.upper_edge)
-    group by 1, 2, 3, 4
+        bin_counts.customers
+    from bins
+    inner join bin_counts
+        on bins.feature_name = bin_counts.feature_name and bins.closing_value = bin_counts.closing_value
 ),
 
 final as (
