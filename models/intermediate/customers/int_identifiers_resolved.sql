@@ -86,14 +86,28 @@ held_identifiers as (
             and first_seen.identifier_value = holders.identifier_value
 ),
 
+-- each device's logins, once per contact (a device logs in as few contacts, on many
+-- events): joining every logged-in event to the contacts instead took the select
+-- 12.7 and 12.9 s against 5.6 and 5.7 s at 1,000,000 customers (in-process, 2
+-- threads, 2,400 MB), the same rows
+device_logins as (
+    select
+        anonymous_id,
+        user_id,
+        min(event_at) as first_seen_at
+    from web_events
+    where user_id is not null
+    group by 1, 2
+),
+
 logins as (
     select
-        web_events.anonymous_id,
-        min(web_events.event_at) as first_seen_at,
+        device_logins.anonymous_id,
+        min(device_logins.first_seen_at) as first_seen_at,
         count(distinct contact_clusters.cluster_key) as clusters_logged_in,
         min(contact_clusters.cluster_key) as cluster_key
-    from web_events
-    inner join contact_clusters on web_events.user_id = contact_clusters.contact_id
+    from device_logins
+    inner join contact_clusters on device_logins.user_id = contact_clusters.contact_id
     group by 1
 ),
 
