@@ -82,7 +82,7 @@ record_keys as (
     select distinct identifier_key from records
 ),
 
-failing_keys as (
+key_counts as (
     select
         record_keys.identifier_key,
         coalesce(keys_resolved.customers, 0) as customers,
@@ -91,9 +91,11 @@ failing_keys as (
     from record_keys
     left join keys_resolved on record_keys.identifier_key = keys_resolved.identifier_key
     left join keys_published on record_keys.identifier_key = keys_published.identifier_key
-    where
-        coalesce(keys_resolved.customers, 0) <> 1
-        or coalesce(keys_published.published_customers, 0) + coalesce(keys_resolved.erased_customers, 0) <> 1
+),
+
+failing_keys as (
+    select * from key_counts
+    where customers <> 1 or published_customers + erased_customers <> 1
 )
 
 select
