@@ -8,7 +8,7 @@ import pickle
 
 import networkx as nx
 
-from c360_tools.benchmarks.scale import _epoch, _timing_summary, bounds, read_graph
+from c360_tools.benchmarks.scale import _epoch, _timing_summary, bounds, read_graph, replay
 
 
 def _node(name, compile_at, execute_from, execute_to):
@@ -64,6 +64,22 @@ def test_bounds_follow_the_longest_chain_through_nodes_that_did_not_run():
     # without the test edge, a then c (15 s) is still longer than b (14 s) or a's test
     graph.remove_edge("test.p.unique_a", "model.p.c")
     assert bounds(graph, _ran(seconds), threads=2)["critical_path_seconds"] == 15.0
+
+
+def test_replays_take_nodes_in_dbts_order_and_critical_path_first():
+    # three ready roots of one depth: a and b (5 s) sort before c_head, whose
+    # child d_tail makes it the head of the critical path (20 s)
+    graph = nx.DiGraph([("model.p.c_head", "model.p.d_tail")])
+    graph.add_nodes_from(["model.p.a", "model.p.b"])
+    seconds = {"model.p.a": 5.0, "model.p.b": 5.0, "model.p.c_head": 10.0, "model.p.d_tail": 10.0}
+    got = bounds(graph, _ran(seconds), threads=2)
+    assert (got["critical_path_seconds"], got["throughput_seconds"]) == (20.0, 15.0)
+    # dbt's order: a and b first, c_head from 5 s, d_tail from 15 s
+    assert got["replay_dbt_order_seconds"] == 25.0
+    # critical path first: c_head and a first, d_tail from 10 s
+    assert got["replay_critical_path_first_seconds"] == 20.0
+    # one worker runs everything in turn, in any order
+    assert replay(graph, seconds, 1, {n: n for n in graph}) == 30.0
 
 
 def test_bounds_without_a_graph_or_results():

@@ -8,6 +8,7 @@ possible pass over the same data on the same machine."""
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import pickle
@@ -292,40 +293,93 @@ def read_graph(path: Path) -> nx.DiGraph | None:
 
 
 def bounds(graph: nx.DiGraph | None, results: list[dict], threads: int, share: float = 0.02) -> dict | None:
-    """What bounds a build's wall clock, from its own node times (run_results): the
-    critical path, the longest chain of node times through the graph (a node that did
-    not run, such as a source or an ephemeral model, passes its parents' time on), and
-    the node-seconds divided by the threads. No order of the nodes finishes before
-    the larger of the two, as long as each node takes the time it took; a node that
-    ran beside another may run faster alone, so both are upper estimates of the floor
-    a scheduler could reach. The chain lists its nodes that take at least ``share``
-    of it, in order. None without a graph or results. networkx (a dependency of
-    dbt-core) walks the graph: dbt keeps it as a networkx graph."""
+    """What bounds a build's wall clock, from its own node times (run_results).
+
+    - The critical path: the longest chain of node times through the graph (a node
+      that did not run, such as a source or an ephemeral model, passes its parents'
+      time on). The chain lists its nodes that take at least ``share`` of it.
+    - The node-seconds divided by the threads.
+    - Two replays of the node times on ``threads`` workers, each taking the ready
+      node first in an order: dbt's (depth in the graph of the nodes that ran, then
+      name: dbt.graph.queue.GraphQueue scores nodes so) and critical path first
+      (the longest chain still ahead of a node, then name).
+
+    No order finishes before the larger of the two bounds, as long as each node takes
+    the time it took; a node that ran beside another may run faster alone, so the
+    bounds and the replays are estimates, not measurements. None without a graph or
+    results. networkx (a dependency of dbt-core) walks the graph: dbt keeps it as a
+    networkx graph."""
     if graph is None or not results:
         return None
     seconds = {r["unique_id"]: float(r.get("execution_time") or 0.0) for r in results}
-    # longest chain ending at each node, and the parent it comes through
-    ending, through = {}, {}
-    for node in nx.topological_sort(graph):
-        parent = max(graph.predecessors(node), key=lambda p: ending[p], default=None)
-        ending[node] = seconds.get(node, 0.0) + (ending[parent] if parent is not None else 0.0)
-        through[node] = parent
-    node = max(ending, key=ending.get, default=None)
+    ran = _ran_graph(graph, set(seconds) & set(graph.nodes))
+    # the longest chain ahead of each node (itself included), and the child it goes on to
+    ahead, onto = {}, {}
+    for node in reversed(list(nx.topological_sort(ran))):
+        child = max(ran.successors(node), key=lambda c: (ahead[c], c), default=None)
+        ahead[node] = seconds[node] + (ahead[child] if child is not None else 0.0)
+        onto[node] = child
+    node = max(ahead, key=lambda n: (ahead[n], n), default=None)
+    length = ahead.get(node, 0.0)
     chain = []
     while node is not None:
         chain.append(node)
-        node = through[node]
-    length = ending[chain[0]] if chain else 0.0
+        node = onto[node]
+    depth = {n: level for level, nodes in enumerate(nx.topological_generations(ran)) for n in nodes}
     return {
         "critical_path_seconds": round(length, 1),
         "throughput_seconds": round(sum(seconds.values()) / max(threads, 1), 1),
         "threads": threads,
+        "replay_dbt_order_seconds": round(replay(ran, seconds, threads, {n: (depth[n], n) for n in ran}), 1),
+        "replay_critical_path_first_seconds": round(
+            replay(ran, seconds, threads, {n: (-ahead[n], n) for n in ran}), 1
+        ),
         "critical_path": [
             {"node": n.split(".", 2)[-1], "seconds": round(seconds[n], 1)}
-            for n in reversed(chain)
-            if n in seconds and seconds[n] >= share * length
+            for n in chain
+            if seconds[n] >= share * length
         ],
     }
+
+
+def _ran_graph(graph: nx.DiGraph, ran: set[str]) -> nx.DiGraph:
+    """The graph among the nodes that ran, with an edge wherever a chain of nodes that
+    did not run joined two (as dbt's own subset of the graph keeps them)."""
+    out = nx.DiGraph()
+    out.add_nodes_from(ran)
+    for node in ran:
+        stack, seen = list(graph.predecessors(node)), set()
+        while stack:
+            parent = stack.pop()
+            if parent in seen:
+                continue
+            seen.add(parent)
+            if parent in ran:
+                out.add_edge(parent, node)
+            else:
+                stack.extend(graph.predecessors(parent))
+    return out
+
+
+def replay(graph: nx.DiGraph, seconds: dict[str, float], threads: int, priority: dict) -> float:
+    """When the last node would end if ``threads`` workers each took the ready node of
+    lowest ``priority`` whenever one was free, every node taking its ``seconds``
+    (a node is ready once all its parents in ``graph`` have ended)."""
+    waiting = {node: graph.in_degree(node) for node in graph}
+    ready = [(priority[node], node) for node, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    running: list[tuple[float, str]] = []
+    now = 0.0
+    while ready or running:
+        while ready and len(running) < max(threads, 1):
+            _, node = heapq.heappop(ready)
+            heapq.heappush(running, (now + seconds[node], node))
+        now, node = heapq.heappop(running)
+        for child in graph.successors(node):
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, (priority[child], child))
+    return now
 
 
 def _epoch(iso: str) -> float:
@@ -409,7 +463,14 @@ def _bound_rows(build: dict) -> list[str]:
         f" node times through dbt's graph, is {b['critical_path_seconds']} s; the node-seconds"
         f" over {b['threads']} threads are {b['throughput_seconds']} s. No order of the nodes"
         f" finishes before the larger of the two; the build took {build['seconds']} s."
-        " The critical path's nodes of 2% of it or more, in order:",
+        + (
+            f" Replayed with these node times, dbt's order (depth in the graph, then name)"
+            f" ends at {b['replay_dbt_order_seconds']} s and critical path first at"
+            f" {b['replay_critical_path_first_seconds']} s."
+            if "replay_dbt_order_seconds" in b
+            else ""
+        )
+        + " The critical path's nodes of 2% of it or more, in order:",
         "",
         "| node | seconds |",
         "| --- | ---: |",
