@@ -292,7 +292,13 @@ def read_graph(path: Path) -> nx.DiGraph | None:
     return graph if isinstance(graph, nx.DiGraph) else None
 
 
-def bounds(graph: nx.DiGraph | None, results: list[dict], threads: int, share: float = 0.02) -> dict | None:
+# the critical path's nodes a report lists: those of at least this share of it
+CRITICAL_PATH_SHARE = 0.02
+
+
+def bounds(
+    graph: nx.DiGraph | None, results: list[dict], threads: int, share: float = CRITICAL_PATH_SHARE
+) -> dict | None:
     """What bounds a build's wall clock, from its own node times (run_results).
 
     - The critical path: the longest chain of node times through the graph (a node
@@ -463,14 +469,10 @@ def _bound_rows(build: dict) -> list[str]:
         f" node times through dbt's graph, is {b['critical_path_seconds']} s; the node-seconds"
         f" over {b['threads']} threads are {b['throughput_seconds']} s. No order of the nodes"
         f" finishes before the larger of the two; the build took {build['seconds']} s."
-        + (
-            f" Replayed with these node times, dbt's order (depth in the graph, then name)"
-            f" ends at {b['replay_dbt_order_seconds']} s and critical path first at"
-            f" {b['replay_critical_path_first_seconds']} s."
-            if "replay_dbt_order_seconds" in b
-            else ""
-        )
-        + " The critical path's nodes of 2% of it or more, in order:",
+        f" Replayed with these node times, dbt's order (depth in the graph, then name)"
+        f" ends at {b['replay_dbt_order_seconds']} s and critical path first at"
+        f" {b['replay_critical_path_first_seconds']} s."
+        f" The critical path's nodes of {CRITICAL_PATH_SHARE:.0%} of it or more, in order:",
         "",
         "| node | seconds |",
         "| --- | ---: |",
